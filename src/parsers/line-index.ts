@@ -1,0 +1,88 @@
+/**
+ * Offset ↔ line/column conversion shared by every parser.
+ *
+ * Lines end at `\n`, `\r\n` or a lone `\r` (as editors and GitHub count them).
+ * Columns are 1-based UTF-16 code unit indexes within the line.
+ */
+import type { Point, Position } from '../types.js';
+
+export class LineIndex {
+  /** Offset at which each line starts; `starts[0] === 0`. */
+  readonly starts: number[];
+  readonly length: number;
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+    this.length = text.length;
+  }
+
+  /** Number of lines (a final newline does not start a counted empty line unless text follows). */
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** The point at a 0-based offset (clamped into the text). */
+  point(offset: number): Point {
+    const o = Math.max(0, Math.min(offset, this.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - this.starts[lo]! + 1, offset: o };
+  }
+
+  position(start: number, end: number): Position {
+    return { start: this.point(start), end: this.point(end) };
+  }
+
+  /** Offset where 1-based `line` starts. */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
+  }
+
+  /** Offset just before the line terminator of 1-based `line`. */
+  lineEnd(line: number): number {
+    const next = line < this.starts.length ? this.starts[line]! : this.length;
+    let end = next;
+    if (end > this.lineStart(line) && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > this.lineStart(line) && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** The text of 1-based `line` without its terminator. */
+  lineText(line: number): string {
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
+  }
+}
+
+/** Iterate the lines of a text with their start and end offsets (end excludes the terminator). */
+export function* lines(text: string): Generator<{ line: number; start: number; end: number; text: string }> {
+  let line = 1;
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let i = start;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) break;
+      i++;
+    }
+    if (i === n && start === n && n > 0) return; // no empty line after a final terminator
+    yield { line, start, end: i, text: text.slice(start, i) };
+    if (i >= n) return;
+    start = text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    line++;
+  }
+}

@@ -1,0 +1,418 @@
+/**
+ * The shared vocabulary of hostlint: trees, facts, scopes, rules and results.
+ *
+ * Positions follow unist: `line` and `column` are 1-based, `offset` is 0-based,
+ * and `end` points one past the last character (columns count UTF-16 code
+ * units of the text after a leading BOM has been removed).
+ */
+import type { Point, Position } from 'unist';
+import type { VFile } from 'vfile';
+
+export type { Point, Position };
+
+// ---------------------------------------------------------------------------
+// Languages and trees
+// ---------------------------------------------------------------------------
+
+/** Every file hostlint reads is classified into exactly one language. */
+export type LanguageId =
+  | 'sysctl' // sysctl.conf, sysctl.d/*.conf
+  | 'sysctl-dump' // `sysctl -a` output
+  | 'resolv' // resolv.conf
+  | 'kube' // Kubernetes YAML (multi-document, List wrappers)
+  | 'felix' // felix.cfg (INI)
+  | 'cni' // CNI conflist (JSON)
+  | 'fact'; // fact files: osrelease, uname -a, mtu, ip link output, ...
+
+/** The fields every node of every hostlint tree has. */
+export interface BaseNode {
+  type: string;
+  position: Position;
+}
+
+/** A full-line comment (`#` or `;`), in any comment-bearing language. */
+export interface CommentNode extends BaseNode {
+  type: 'comment';
+  /** The comment marker as written. */
+  marker: string;
+  /** Text after the marker, not trimmed. */
+  value: string;
+}
+
+/** A syntax problem the parser found; becomes a `parse-error` result. */
+export interface ParseProblem {
+  message: string;
+  position: Position;
+}
+
+// --- sysctl / sysctl-dump ---------------------------------------------------
+
+export interface SysctlKeyNode extends BaseNode {
+  type: 'key';
+  /** Normalised dotted name (`net/ipv4/ip_forward` → `net.ipv4.ip_forward`, `eth0.100` stays `eth0/100`). */
+  name: string;
+  /** The key as written, without a leading `-`. */
+  raw: string;
+  /** The key contains glob characters (`*?[`). */
+  glob: boolean;
+}
+
+export interface SysctlValueNode extends BaseNode {
+  type: 'value';
+  /** Trimmed value text (may be empty). */
+  value: string;
+}
+
+export interface SysctlAssignmentNode extends BaseNode {
+  type: 'assignment';
+  /** `-key = value`: failure to set is ignored. */
+  ignoreFailure: boolean;
+  key: SysctlKeyNode;
+  value: SysctlValueNode;
+  children: [SysctlKeyNode, SysctlValueNode];
+}
+
+/** `-key` without `=`: excludes a key from glob assignments. */
+export interface SysctlExclusionNode extends BaseNode {
+  type: 'exclusion';
+  key: SysctlKeyNode;
+  children: [SysctlKeyNode];
+}
+
+/** A non-comment line without `=` (procps: "invalid syntax, continuing..."). */
+export interface SysctlInvalidNode extends BaseNode {
+  type: 'invalid';
+  text: string;
+}
+
+export type SysctlLineNode = CommentNode | SysctlAssignmentNode | SysctlExclusionNode | SysctlInvalidNode;
+
+export interface SysctlRoot extends BaseNode {
+  type: 'root';
+  language: 'sysctl' | 'sysctl-dump';
+  children: SysctlLineNode[];
+}
+
+// --- resolv.conf --------------------------------------------------------------
+
+export interface ResolvWordNode extends BaseNode {
+  type: 'word';
+  value: string;
+}
+
+export interface ResolvOptionNode extends BaseNode {
+  type: 'option';
+  name: string;
+  /** Text after `:`; null when there is no `:`. */
+  value: string | null;
+}
+
+export interface ResolvKeywordNode extends BaseNode {
+  type: 'keyword';
+  value: string;
+}
+
+/**
+ * One non-comment line. `active` is false when glibc ignores the line:
+ * the keyword is indented, unknown, or not followed by a blank.
+ */
+export interface ResolvDirectiveNode extends BaseNode {
+  type: 'directive';
+  /** Keyword as written (`nameserver`, `search`, `domain`, `options`, `sortlist`, or anything else). */
+  name: string;
+  active: boolean;
+  inactiveReason?: 'indented' | 'unknown-keyword' | 'no-separator';
+  keyword: ResolvKeywordNode;
+  /** Arguments: `option` nodes on `options` lines, `word` nodes elsewhere. */
+  args: Array<ResolvWordNode | ResolvOptionNode>;
+  children: Array<ResolvKeywordNode | ResolvWordNode | ResolvOptionNode>;
+}
+
+export type ResolvLineNode = CommentNode | ResolvDirectiveNode;
+
+export interface ResolvRoot extends BaseNode {
+  type: 'root';
+  language: 'resolv';
+  children: ResolvLineNode[];
+}
+
+// --- data trees: YAML (kube) and JSON (cni) ----------------------------------
+
+export interface ScalarNode extends BaseNode {
+  type: 'scalar';
+  /** The parsed value (string, number, boolean or null). */
+  value: string | number | boolean | null;
+  /** The source text of the scalar, including quotes or block indicators. */
+  source: string;
+  /** For YAML block/quoted scalars: how the value text maps back to the file. */
+  style?: 'plain' | 'single' | 'double' | 'literal' | 'folded' | 'json';
+}
+
+export interface PairNode extends BaseNode {
+  type: 'pair';
+  key: ScalarNode;
+  value: DataNode | null;
+  children: Array<ScalarNode | DataNode>;
+}
+
+export interface MappingNode extends BaseNode {
+  type: 'mapping';
+  children: PairNode[];
+}
+
+export interface SequenceNode extends BaseNode {
+  type: 'sequence';
+  children: DataNode[];
+}
+
+export interface AliasNode extends BaseNode {
+  type: 'alias';
+  name: string;
+}
+
+export type DataNode = ScalarNode | MappingNode | SequenceNode | AliasNode;
+
+/** One YAML document of a stream (or the single JSON document). */
+export interface DocumentNode extends BaseNode {
+  type: 'document';
+  /** Index of the document in the stream, 0-based. */
+  index: number;
+  /** `kind` of the object, when it is a Kubernetes object (has apiVersion and kind). */
+  kind?: string;
+  apiVersion?: string;
+  body: DataNode | null;
+  children: DataNode[];
+}
+
+export interface KubeRoot extends BaseNode {
+  type: 'root';
+  language: 'kube';
+  children: DocumentNode[];
+  comments: CommentNode[];
+}
+
+export interface CniRoot extends BaseNode {
+  type: 'root';
+  language: 'cni';
+  children: DocumentNode[];
+}
+
+// --- felix.cfg (INI) ----------------------------------------------------------
+
+export interface IniSectionNode extends BaseNode {
+  type: 'section';
+  name: string;
+  /** Position of the `[name]` header; absent for the implicit top section. */
+  header?: Position;
+  children: Array<IniPropertyNode | CommentNode>;
+}
+
+export interface IniKeyNode extends BaseNode {
+  type: 'key';
+  name: string;
+}
+
+export interface IniValueNode extends BaseNode {
+  type: 'value';
+  value: string;
+}
+
+export interface IniPropertyNode extends BaseNode {
+  type: 'property';
+  key: IniKeyNode;
+  value: IniValueNode;
+  children: [IniKeyNode, IniValueNode];
+}
+
+export interface FelixRoot extends BaseNode {
+  type: 'root';
+  language: 'felix';
+  children: IniSectionNode[];
+}
+
+// --- fact files ------------------------------------------------------------------
+
+/** Fact files are kept as lines; facts are extracted by the scope builder. */
+export interface FactLineNode extends BaseNode {
+  type: 'line';
+  value: string;
+}
+
+export interface FactRoot extends BaseNode {
+  type: 'root';
+  language: 'fact';
+  /** What the file holds, decided by its path. */
+  factKind: FactFileKind;
+  children: FactLineNode[];
+}
+
+export type FactFileKind =
+  | 'osrelease'
+  | 'uname'
+  | 'mtu'
+  | 'operstate'
+  | 'ip-link'
+  | 'ip-address'
+  | 'iptables-save'
+  | 'kubelet-config';
+
+export type AnyRoot = SysctlRoot | ResolvRoot | KubeRoot | CniRoot | FelixRoot | FactRoot;
+
+export interface ParseResult<R extends AnyRoot = AnyRoot> {
+  tree: R;
+  problems: ParseProblem[];
+  /** Every comment in the file, in order (for inline directives). */
+  comments: CommentNode[];
+}
+
+// ---------------------------------------------------------------------------
+// Source files and scopes
+// ---------------------------------------------------------------------------
+
+/** A file as the engine holds it. */
+export interface SourceFile {
+  /** Path relative to the working directory, with forward slashes (what users see). */
+  path: string;
+  /** Absolute path on disk (for reading); for a snapshot member, the path inside it. */
+  absolutePath: string;
+  /** For files in a host snapshot: the path as it is on the host (`/etc/sysctl.conf`). */
+  hostPath?: string;
+  language: LanguageId;
+  vfile: VFile;
+  /** The text after BOM removal. */
+  text: string;
+  parsed?: ParseResult;
+}
+
+export type Tri = true | false | undefined;
+
+/** Where a fact came from: a position in a file, or a key of the configuration. */
+export interface Evidence {
+  file: string;
+  position?: Position;
+  /** What the evidence shows, e.g. "kernel release 3.10.0-1160.el7.x86_64". */
+  message: string;
+}
+
+/** A fact is known with evidence, or unknown (with a hint on how to supply it). */
+export type Fact<T> =
+  | { known: true; value: T; evidence: Evidence[] }
+  | { known: false; hint: string };
+
+// ---------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------
+
+export type Severity = 'error' | 'warning' | 'note';
+export type SeverityOrOff = Severity | 'off';
+
+export interface Location {
+  file: string;
+  position: Position;
+  message?: string;
+}
+
+export interface TextEdit {
+  /** Offsets into the text as read (BOM removed). */
+  range: [number, number];
+  text: string;
+}
+
+export interface Fix {
+  description?: string;
+  edits: TextEdit[];
+}
+
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  justification?: string;
+  location?: Location;
+}
+
+/** A finding, VFileMessage-compatible in its core fields. */
+export interface Result {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Primary location: the narrowest node. */
+  file: string;
+  position: Position;
+  related: Location[];
+  fix?: Fix;
+  suppressions?: Suppression[];
+  /** Host the result belongs to (snapshot name), when in a host scope. */
+  host?: string;
+  /** The flagged line's text (for fingerprints and snippets). */
+  snippet?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------
+
+export interface RuleSource {
+  /** What the source is: "Linux commit 4396e46187ca (tcp: remove tcp_tw_recycle)". */
+  title: string;
+  url: string;
+}
+
+export interface RuleExample {
+  title: string;
+  /** Path the example is linted as (decides the language), e.g. `etc/sysctl.d/90-net.conf`. */
+  filename: string;
+  code: string;
+  /** `valid`: no findings from this rule; otherwise the exact number of findings. */
+  expect: 'valid' | number;
+  /** Facts the example is linted with (repository scope). */
+  facts?: Record<string, unknown>;
+  options?: Record<string, unknown>;
+}
+
+export interface RuleMeta<M extends string = string> {
+  /** Stable id, equal to the rule's file name. */
+  id: string;
+  type: 'problem' | 'suggestion';
+  /** One line, starting with a verb ("Disallow …", "Require …", "Enforce …"), no final period. */
+  description: string;
+  /** Why it matters, in Markdown. */
+  rationale: string;
+  /** Default severity. */
+  severity: Severity;
+  /** Languages whose files the rule reads. */
+  languages: LanguageId[];
+  /** Message templates by id; `{{name}}` placeholders are filled from `data`. */
+  messages: Record<M, string>;
+  /** JSON schema of the options object. */
+  schema?: Record<string, unknown>;
+  defaultOptions?: Record<string, unknown>;
+  sources: RuleSource[];
+  tags: string[];
+  fixable: boolean;
+  /** SARIF `security-severity` (a number as a string), for rules tagged `security`. */
+  securitySeverity?: string;
+  examples: RuleExample[];
+}
+
+// ---------------------------------------------------------------------------
+// A finished run, as formatters see it
+// ---------------------------------------------------------------------------
+
+export interface FileReport {
+  /** Path relative to the working directory, forward slashes. */
+  path: string;
+  host?: string;
+  results: Result[];
+}
+
+export interface LintReport {
+  /** Absolute working directory. */
+  cwd: string;
+  files: FileReport[];
+  /** Every rule that was enabled in the run (SARIF describes them all). */
+  rules: RuleMeta[];
+  toolVersion: string;
+  /** Counts over all results, after suppression. */
+  errorCount: number;
+  warningCount: number;
+  noteCount: number;
+}
