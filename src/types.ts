@@ -254,7 +254,8 @@ export type FactFileKind =
   | 'ip-link'
   | 'ip-address'
   | 'iptables-save'
-  | 'kubelet-config';
+  | 'kubelet-config'
+  | 'proc-sys';
 
 export type AnyRoot = SysctlRoot | ResolvRoot | KubeRoot | CniRoot | FelixRoot | FactRoot;
 
@@ -278,6 +279,10 @@ export interface SourceFile {
   /** For files in a host snapshot: the path as it is on the host (`/etc/sysctl.conf`). */
   hostPath?: string;
   language: LanguageId;
+  /** Fact files: what the file holds. */
+  factKind?: FactFileKind;
+  /** Other host paths that are symlinks to this file (`/etc/sysctl.d/99-sysctl.conf`). */
+  linkedFrom?: string[];
   vfile: VFile;
   /** The text after BOM removal. */
   text: string;
@@ -344,6 +349,12 @@ export interface Result {
   host?: string;
   /** The flagged line's text (for fingerprints and snippets). */
   snippet?: string;
+  /**
+   * Stable identity of the finding, filled by the engine: a hash of rule id,
+   * file and the normalised text of the flagged line and its neighbours
+   * (SARIF `partialFingerprints["hostlint/v1"]`).
+   */
+  fingerprint?: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,80 @@
+import { defineRule, evidenceOf, kernelBefore } from '../src/rule-api.js';
+
+/** Keys removed from the kernel, with the first release without them and the change that removed them. */
+const REMOVED: Record<string, { since: string; commit: string }> = {
+  'net.ipv4.tcp_tw_recycle': { since: '4.12.0', commit: '4396e46187ca' },
+};
+
+/** Keys `sysctl -a` hides or skips although they exist (sysctl(8)). */
+const HIDDEN_FROM_DUMP = /(^|\.)(base_reachable_time|retrans_time)$|^vm\.stat_refresh$/;
+
+export default defineRule({
+  meta: {
+    id: 'sysctl-removed-key',
+    type: 'problem',
+    description: 'Disallow sysctl keys the host\'s kernel does not have',
+    rationale: [
+      'A key that does not exist under `/proc/sys` cannot be set: `sysctl -p` and `sysctl --system` print `sysctl: cannot stat /proc/sys/<key>: No such file or directory` and exit with status 1 (a leading `-` on the key does not silence this in procps 4.0), and systemd-sysctl logs `Couldn\'t write ...` and moves on. Configuration management that checks the exit status fails, and the setting the author wanted is not in effect.',
+      'hostlint knows a key is missing when the kernel is known to be past the release that removed it (`net.ipv4.tcp_tw_recycle` is gone since 4.12), or when a live `sysctl -a` dump of the same host does not list it (a module such as `br_netfilter` not loaded, an interface that does not exist, a typo).',
+    ].join('\n\n'),
+    severity: 'warning',
+    languages: ['sysctl', 'sysctl-dump'],
+    messages: {
+      removed: '`{{key}}` was removed in Linux {{since}} (kernel here: {{kernel}}); `sysctl -p` fails with "cannot stat /proc/sys/{{path}}"',
+      notLive: '`{{key}}` is not in the live sysctl dump of this host ({{dump}}); `sysctl -p` fails with "cannot stat /proc/sys/{{path}}"',
+    },
+    sources: [
+      { title: 'Linux commit 4396e46187ca "tcp: remove tcp_tw_recycle" (first released in 4.12)', url: 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=4396e46187ca5070219b81773c4e65088dac50cc' },
+      { title: 'procps-ng sysctl.c WriteSetting(): stat() first, "cannot stat %s", exit status 1', url: 'https://gitlab.com/procps-ng/procps/-/blob/master/src/sysctl.c' },
+      { title: 'sysctl(8): -a hides deprecated keys', url: 'https://man7.org/linux/man-pages/man8/sysctl.8.html' },
+    ],
+    tags: ['sysctl', 'kernel'],
+    fixable: false,
+    examples: [
+      {
+        title: 'A key from the 3.10 era on a 5.15 host',
+        filename: 'etc/sysctl.d/90-tuning.conf',
+        code: 'net.ipv4.tcp_tw_recycle = 0\n',
+        facts: { kernel: '5.15.0-91-generic' },
+        expect: 1,
+      },
+      {
+        title: 'The same key on the kernel that has it',
+        filename: 'etc/sysctl.d/90-tuning.conf',
+        code: 'net.ipv4.tcp_tw_recycle = 0\n',
+        facts: { kernel: '3.10.0-1160.el7.x86_64' },
+        expect: 'valid',
+      },
+    ],
+  },
+  create(context) {
+    const scope = context.scope;
+    return {
+      scope() {
+        const dump = scope.liveDump();
+        const dumpFile = scope.liveDumpFile();
+        const prefixes = dump ? new Set([...dump.keys()].map((k) => k.split('.')[0])) : undefined;
+        for (const set of scope.sysctlSets()) {
+          const facts = scope.facts(set.anchor);
+          for (const file of set.files) {
+            for (const node of file.parsed!.tree.children as Array<{ type: string }>) {
+              if (node.type !== 'assignment') continue;
+              const a = node as import('../src/rule-api.js').SysctlAssignmentNode;
+              if (a.key.glob) continue;
+              const key = a.key.name;
+              const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+              const removed = REMOVED[key];
+              if (removed && kernelBefore(facts.kernel, removed.since) === false && facts.kernel.known) {
+                context.report({ messageId: 'removed', file, node: a.key, data: { key, since: removed.since.replace(/\.0$/, ''), kernel: facts.kernel.value.release, path }, related: evidenceOf(facts.kernel) });
+                continue;
+              }
+              if (dump && dumpFile && prefixes!.has(key.split('.')[0]!) && !dump.has(key) && !HIDDEN_FROM_DUMP.test(key)) {
+                context.report({ messageId: 'notLive', file, node: a.key, data: { key, dump: dumpFile.path, path }, related: [{ file: dumpFile.path, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, message: 'Live values of the host, without this key' }] });
+              }
+            }
+          }
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,231 @@
+/**
+ * The command line: arguments → engine → formatter → exit code.
+ *
+ * Exit codes: 0 no errors (and warnings within --max-warnings); 1 lint errors
+ * (or too many warnings); 2 usage, configuration or internal failure.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { rules as allRules } from '../../rules/index.js';
+import { Config, ConfigError, findConfigFile, loadConfig } from '../config/load.js';
+import { catalogJson, catalogMarkdown, catalogText, ruleText, ruleMarkdown } from '../docs/render.js';
+import { INTERNAL_ERROR } from '../engine/builtin.js';
+import { runScopes } from '../engine/linter.js';
+import { displayPath, loadPaths, parseText } from '../engine/load.js';
+import { classifyRepoPath } from '../engine/classify.js';
+import { sourceFile } from '../engine/read.js';
+import { Scope } from '../engine/scope.js';
+import { getFormatter, formatters } from '../formatters/index.js';
+import type { LintReport, Severity } from '../types.js';
+import { writeAtomically } from './output.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: () => Promise<string>;
+  cwd: string;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const HELP = `Usage: hostlint [lint] [options] [PATH ...]
+       hostlint rules [--format text|json|markdown]
+       hostlint explain RULE
+
+Lint sysctl.conf / sysctl.d, resolv.conf and Calico configuration in files,
+directories and host snapshots (default: the current directory).
+
+Options:
+  -f, --format NAME                   Output format: ${Object.keys(formatters).join(', ')} (default: stylish)
+  -o, --output-file FILE              Write the report to FILE (atomically) instead of stdout
+  -c, --config FILE                   Use this configuration file instead of looking for .hostlint.yaml
+      --max-warnings N                Exit 1 when there are more than N warnings
+      --quiet                         Report errors only
+      --report-unused-disable-directives
+                                      Report hostlint-disable comments that suppress nothing
+      --report-unused-disable-directives-severity SEVERITY
+                                      Severity for them: error, warning or note (default: error)
+      --include-suppressed            Include suppressed results in the output (SARIF: with suppressions)
+      --sarif-category CATEGORY       SARIF automationDetails.id category (one per analysis)
+      --stdin                         Lint standard input (also: a PATH of -)
+      --stdin-filename NAME           The path standard input is linted as (decides its language)
+      --color, --no-color             Force or disable colours (default: on for a terminal)
+  -h, --help                          Show this help
+  -v, --version                       Show the version
+
+Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, configuration or internal failure.
+`;
+
+class UsageError extends Error {}
+
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`hostlint: ${error.message}\nRun \`hostlint --help\` for usage.\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`hostlint: configuration error: ${error.message}\n`);
+      return 2;
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    io.stderr(`hostlint: internal error: ${detail}\n${io.env.HOSTLINT_DEBUG ? `${(error as Error).stack}\n` : 'Set HOSTLINT_DEBUG=1 for details, and please report this.\n'}`);
+    return 2;
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        'output-file': { type: 'string', short: 'o' },
+        config: { type: 'string', short: 'c' },
+        'max-warnings': { type: 'string' },
+        quiet: { type: 'boolean' },
+        'report-unused-disable-directives': { type: 'boolean' },
+        'report-unused-disable-directives-severity': { type: 'string' },
+        'include-suppressed': { type: 'boolean' },
+        'sarif-category': { type: 'string' },
+        stdin: { type: 'boolean' },
+        'stdin-filename': { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (command === 'rules') return rulesCommand(rest, values.format, io);
+  if (command === 'explain') return explainCommand(rest, values.format, io);
+  const paths = command === 'lint' ? rest : positionals;
+
+  const formatName = values.format ?? 'stylish';
+  const formatter = getFormatter(formatName);
+  if (!formatter) throw new UsageError(`unknown format \`${formatName}\` (choose from ${Object.keys(formatters).join(', ')})`);
+  let maxWarnings = -1;
+  if (values['max-warnings'] !== undefined) {
+    if (!/^-?\d+$/.test(values['max-warnings'])) throw new UsageError('--max-warnings takes a whole number');
+    maxWarnings = Number(values['max-warnings']);
+  }
+  let unusedSeverity: Severity | 'off' = 'off';
+  if (values['report-unused-disable-directives'] || values['report-unused-disable-directives-severity']) {
+    const s = values['report-unused-disable-directives-severity'] ?? 'error';
+    const norm = s === 'warn' ? 'warning' : s;
+    if (!['error', 'warning', 'note', 'off'].includes(norm)) throw new UsageError('--report-unused-disable-directives-severity takes error, warning, note or off');
+    unusedSeverity = norm as Severity | 'off';
+  }
+
+  const cwd = io.cwd;
+  const knownRules = new Map(allRules.map((r) => [r.meta.id, r.meta.schema] as const));
+  let config: Config;
+  if (values.config) {
+    config = loadConfig(path.resolve(cwd, values.config), knownRules, cwd);
+  } else {
+    const found = findConfigFile(cwd);
+    config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
+  }
+
+  const useStdin = values.stdin || paths.includes('-');
+  let scopes: Scope[];
+  let diagnostics: Parameters<typeof runScopes>[1] = [];
+  let missing: string[] = [];
+  if (useStdin) {
+    const name = values['stdin-filename'];
+    if (!name) throw new UsageError('--stdin needs --stdin-filename NAME so hostlint knows what the text is (e.g. /etc/sysctl.d/90-net.conf)');
+    const text = (await io.stdin()).replace(/^\uFEFF/, '');
+    const abs = path.resolve(cwd, name);
+    const language = config.languageFor(abs) ?? classifyRepoPath(displayPath(cwd, abs), () => text)?.language;
+    if (!language) throw new UsageError(`cannot tell what kind of file \`${name}\` is; name it like sysctl.conf, sysctl.d/*.conf, resolv.conf, felix.cfg, *.conflist or *.yaml`);
+    const file = sourceFile({ path: displayPath(cwd, abs), absolutePath: abs, language, text });
+    file.parsed = parseText(text, language);
+    scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
+  } else {
+    const loaded = loadPaths(paths.length ? paths : ['.'], { cwd, config });
+    scopes = loaded.scopes;
+    diagnostics = loaded.diagnostics;
+    missing = loaded.missing;
+  }
+  for (const m of missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
+
+  const report = runScopes(scopes, diagnostics, {
+    config,
+    rules: allRules,
+    cwd,
+    reportUnusedDisableDirectives: unusedSeverity,
+    toolVersion: version(),
+  });
+  const shown = values.quiet ? onlyErrors(report) : report;
+  const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
+  const output = formatter(shown, { color, sarifCategory: values['sarif-category'], includeSuppressed: values['include-suppressed'] ?? false });
+  if (values['output-file']) writeAtomically(path.resolve(cwd, values['output-file']), output);
+  else io.stdout(output);
+
+  if (missing.length > 0) return 2;
+  if (report.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) return 2;
+  if (report.errorCount > 0) return 1;
+  if (maxWarnings >= 0 && report.warningCount > maxWarnings) {
+    io.stderr(`hostlint found too many warnings (maximum: ${maxWarnings}).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function onlyErrors(report: LintReport): LintReport {
+  return {
+    ...report,
+    files: report.files.map((f) => ({ ...f, results: f.results.filter((r) => r.severity === 'error') })).filter((f) => f.results.length > 0),
+    warningCount: 0,
+    noteCount: 0,
+  };
+}
+
+function rulesCommand(args: string[], format: string | undefined, io: Io): number {
+  if (args.length) throw new UsageError(`\`hostlint rules\` takes no arguments (got ${args.join(' ')})`);
+  const metas = allRules.map((r) => r.meta).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const f = format ?? 'text';
+  if (f === 'json') io.stdout(catalogJson(metas));
+  else if (f === 'markdown') io.stdout(catalogMarkdown(metas));
+  else if (f === 'text') io.stdout(catalogText(metas));
+  else throw new UsageError(`unknown format \`${f}\` for \`hostlint rules\` (choose from text, json, markdown)`);
+  return 0;
+}
+
+function explainCommand(args: string[], format: string | undefined, io: Io): number {
+  if (args.length !== 1) throw new UsageError('`hostlint explain` takes one rule id');
+  const rule = allRules.find((r) => r.meta.id === args[0]);
+  if (!rule) throw new UsageError(`unknown rule \`${args[0]}\` (\`hostlint rules\` lists them)`);
+  const f = format ?? 'text';
+  if (f === 'markdown') io.stdout(ruleMarkdown(rule.meta));
+  else if (f === 'text') io.stdout(ruleText(rule.meta));
+  else throw new UsageError(`unknown format \`${f}\` for \`hostlint explain\` (choose from text, markdown)`);
+  return 0;
+}

@@ -1,0 +1,73 @@
+/**
+ * Rule documentation, rendered from rule metadata: the catalog (`hostlint
+ * rules`) and one rule's page (`hostlint explain RULE`). SARIF rule
+ * descriptors use the same text.
+ */
+import type { RuleMeta } from '../types.js';
+
+/** One rule's documentation as Markdown. */
+export function ruleMarkdown(meta: RuleMeta): string {
+  const out: string[] = [];
+  out.push(`# ${meta.id}`, '', `${meta.description}.`, '');
+  out.push(
+    `- Default severity: \`${meta.severity}\``,
+    `- Type: ${meta.type}`,
+    `- Reads: ${meta.languages.map((l) => `\`${l}\``).join(', ')}`,
+    `- Tags: ${meta.tags.map((t) => `\`${t}\``).join(', ')}`,
+    `- Fixable: ${meta.fixable ? 'yes' : 'no'}`,
+    '',
+  );
+  out.push('## Why', '', meta.rationale, '');
+  if (meta.schema) {
+    out.push('## Options', '', '```json', JSON.stringify(meta.schema, null, 2), '```', '');
+    if (meta.defaultOptions) out.push(`Defaults: \`${JSON.stringify(meta.defaultOptions)}\``, '');
+  }
+  if (meta.examples.length) {
+    out.push('## Examples', '');
+    for (const ex of meta.examples) {
+      const verdict = ex.expect === 'valid' ? 'valid' : `invalid (${ex.expect} finding${ex.expect === 1 ? '' : 's'})`;
+      out.push(`### ${ex.title} — ${verdict}`, '');
+      const facts = ex.facts ? ` with facts ${JSON.stringify(ex.facts)}` : '';
+      out.push(`\`${ex.filename}\`${facts}:`, '', '```', ex.code.replace(/\n$/, ''), '```', '');
+    }
+  }
+  out.push('## Sources', '');
+  for (const s of meta.sources) out.push(`- [${s.title}](${s.url})`);
+  out.push('');
+  return out.join('\n');
+}
+
+/** One rule's documentation as plain text for the terminal. */
+export function ruleText(meta: RuleMeta): string {
+  return ruleMarkdown(meta)
+    .replace(/^#+ /gm, '')
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1\n    $2');
+}
+
+/** The catalog as a Markdown table. */
+export function catalogMarkdown(metas: RuleMeta[]): string {
+  const rows = metas.map((m) => `| \`${m.id}\` | ${m.description} | ${m.severity} | ${m.fixable ? 'yes' : ''} | ${m.tags.join(', ')} |`);
+  return ['| Rule | Description | Severity | Fixable | Tags |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+/** The catalog as aligned text. */
+export function catalogText(metas: RuleMeta[]): string {
+  const width = Math.max(...metas.map((m) => m.id.length));
+  return metas.map((m) => `${m.id.padEnd(width)}  ${m.severity.padEnd(7)}  ${m.description}`).join('\n') + '\n';
+}
+
+/** The catalog as JSON. */
+export function catalogJson(metas: RuleMeta[]): string {
+  const rules = metas.map((m) => ({
+    id: m.id,
+    type: m.type,
+    description: m.description,
+    severity: m.severity,
+    languages: m.languages,
+    tags: m.tags,
+    fixable: m.fixable,
+    sources: m.sources,
+    ...(m.schema ? { schema: m.schema, defaultOptions: m.defaultOptions } : {}),
+  }));
+  return JSON.stringify({ rules }, null, 2) + '\n';
+}

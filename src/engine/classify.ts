@@ -1,0 +1,85 @@
+/**
+ * Which language a file is: by path first, then by content.
+ */
+import type { FactFileKind, LanguageId } from '../types.js';
+
+export interface Classification {
+  language: LanguageId;
+  factKind?: FactFileKind;
+}
+
+const SYSCTL_DIRS = ['/etc/sysctl.d/', '/run/sysctl.d/', '/usr/local/lib/sysctl.d/', '/usr/lib/sysctl.d/', '/lib/sysctl.d/'];
+
+/**
+ * The host paths hostlint reads in a snapshot, as globs relative to its root
+ * (`*` is one path segment). The snapshot reader lists only these.
+ */
+export const SNAPSHOT_PATTERNS = [
+  'etc/sysctl.conf',
+  'etc/sysctl.d/*',
+  'run/sysctl.d/*',
+  'usr/local/lib/sysctl.d/*',
+  'usr/lib/sysctl.d/*',
+  'lib/sysctl.d/*',
+  'etc/resolv.conf',
+  'run/systemd/resolve/resolv.conf',
+  'run/systemd/resolve/stub-resolv.conf',
+  'etc/calico/felix.cfg',
+  'etc/cni/net.d/*',
+  'proc/sys/kernel/osrelease',
+  'sys/class/net/*/mtu',
+  'sys/class/net/*/operstate',
+  'sos_commands/kernel/sysctl_-a',
+  'sos_commands/kernel/uname_-a',
+  'sos_commands/networking/ip_-o_link',
+  'sos_commands/networking/ip_-s_-d_link',
+  'sos_commands/networking/ip_-d_link',
+  'uname',
+  'var/lib/kubelet/config.yaml',
+];
+
+/** Host paths whose presence marks a Kubernetes node. */
+export const SNAPSHOT_MARKERS = ['/var/lib/kubelet', '/etc/kubernetes', '/etc/cni/net.d'];
+
+/** Classify a file of a host snapshot by its path on the host (`/etc/sysctl.conf`). */
+export function classifyHostPath(hostPath: string): Classification | undefined {
+  if (hostPath === '/etc/sysctl.conf') return { language: 'sysctl' };
+  if (SYSCTL_DIRS.some((d) => hostPath.startsWith(d) && !hostPath.slice(d.length).includes('/')) && hostPath.endsWith('.conf')) {
+    return { language: 'sysctl' };
+  }
+  if (hostPath === '/etc/resolv.conf' || /^\/run\/systemd\/resolve\/(stub-)?resolv\.conf$/.test(hostPath)) return { language: 'resolv' };
+  if (hostPath === '/etc/calico/felix.cfg') return { language: 'felix' };
+  if (/^\/etc\/cni\/net\.d\/[^/]+\.(conflist|conf|json)$/.test(hostPath)) return { language: 'cni' };
+  if (hostPath === '/proc/sys/kernel/osrelease') return { language: 'fact', factKind: 'osrelease' };
+  if (/^\/sys\/class\/net\/[^/]+\/mtu$/.test(hostPath)) return { language: 'fact', factKind: 'mtu' };
+  if (/^\/sys\/class\/net\/[^/]+\/operstate$/.test(hostPath)) return { language: 'fact', factKind: 'operstate' };
+  if (hostPath === '/sos_commands/kernel/sysctl_-a') return { language: 'sysctl-dump' };
+  if (hostPath === '/sos_commands/kernel/uname_-a' || hostPath === '/uname') return { language: 'fact', factKind: 'uname' };
+  if (/^\/sos_commands\/networking\/ip_(-o_link|-s_-d_link|-d_link)$/.test(hostPath)) return { language: 'fact', factKind: 'ip-link' };
+  if (hostPath === '/var/lib/kubelet/config.yaml') return { language: 'kube' };
+  if (/^\/proc\/sys\//.test(hostPath)) return { language: 'fact', factKind: 'proc-sys' };
+  return undefined;
+}
+
+const KUBE_SNIFF = /^(?:---\s*\n)?[^\n]*?(?:^|\n)(?:apiVersion|kind)\s*:/m;
+
+/**
+ * Classify a repository file by its path (relative, forward slashes), then by
+ * content for YAML. Undefined: not a file hostlint reads.
+ */
+export function classifyRepoPath(relPath: string, sniff?: () => string): Classification | undefined {
+  const lower = relPath.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf('/') + 1);
+  if (base === 'sysctl.conf' || /(^|\/)sysctl\.d\/[^/]+\.conf$/.test(lower)) return { language: 'sysctl' };
+  if (base === 'resolv.conf' || base.endsWith('.resolv.conf') || base === 'stub-resolv.conf') return { language: 'resolv' };
+  if (base === 'felix.cfg') return { language: 'felix' };
+  if (base.endsWith('.conflist') || /(^|\/)cni\/net\.d\/[^/]+\.conf$/.test(lower)) return { language: 'cni' };
+  if (base === '.hostlint.yaml' || base === '.hostlint.yml' || base === '.pre-commit-config.yaml' || base === '.pre-commit-hooks.yaml') {
+    return undefined;
+  }
+  if (base.endsWith('.yaml') || base.endsWith('.yml')) {
+    if (!sniff) return { language: 'kube' };
+    return KUBE_SNIFF.test(sniff()) ? { language: 'kube' } : undefined;
+  }
+  return undefined;
+}

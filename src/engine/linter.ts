@@ -1,0 +1,300 @@
+/**
+ * The engine: scopes in, results out. It knows nothing of the command line or
+ * of output formats.
+ *
+ *   load (discover.ts) → parse (parse.ts) → one traversal per file dispatching
+ *   node visitors, then scope visitors → report choke point → directives →
+ *   fingerprints → LintReport.
+ */
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/load.js';
+import type {
+  BaseNode,
+  FileReport,
+  LintReport,
+  Location,
+  Position,
+  Result,
+  RuleMeta,
+  Severity,
+  SourceFile,
+} from '../types.js';
+import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
+import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
+import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
+import type { Scope } from './scope.js';
+
+export interface EngineOptions {
+  config: Config;
+  rules: Rule[];
+  cwd: string;
+  /** Severity for unused disable directives, or off. */
+  reportUnusedDisableDirectives?: Severity | 'off';
+  toolVersion: string;
+}
+
+/** A diagnostic found while loading (unreadable file, path that does not exist). */
+export interface LoadDiagnostic {
+  ruleId: string;
+  file: string;
+  message: string;
+  position?: Position;
+  host?: string;
+}
+
+const ZERO: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+
+/** Apply every enabled rule to every scope and assemble the report. */
+export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], options: EngineOptions): LintReport {
+  const { config } = options;
+  const results: Result[] = [];
+  const usedRules = new Map<string, RuleMeta>();
+  for (const scope of scopes) scope.run = scopes;
+
+  const enabled = options.rules.filter((rule) => {
+    const base = config.ruleSetting(rule.meta.id, undefined)?.severity ?? rule.meta.severity;
+    return base !== 'off' || config.ruleIds().has(rule.meta.id);
+  });
+  for (const rule of enabled) usedRules.set(rule.meta.id, rule.meta);
+
+  for (const d of loadDiagnostics) {
+    results.push({ ruleId: d.ruleId, severity: 'error', message: d.message, file: d.file, position: d.position ?? ZERO, related: [], host: d.host });
+    usedRules.set(d.ruleId, builtinMetas[d.ruleId]!);
+  }
+
+  for (const scope of scopes) {
+    const host = scope.kind === 'host' ? scope.name : undefined;
+    // Parse errors first: they are results of the file, not of a rule.
+    for (const file of scope.files) {
+      for (const p of file.parsed?.problems ?? []) {
+        results.push({ ruleId: PARSE_ERROR, severity: 'error', message: p.message, file: file.path, position: p.position, related: [], host });
+        usedRules.set(PARSE_ERROR, builtinMetas[PARSE_ERROR]!);
+      }
+    }
+    runRulesOnScope(scope, enabled, options, results, host);
+  }
+
+  const byFile = groupAndFinish(results, scopes, options, usedRules);
+  let errorCount = 0;
+  let warningCount = 0;
+  let noteCount = 0;
+  for (const f of byFile) {
+    for (const r of f.results) {
+      if (r.suppressions?.length) continue;
+      if (r.severity === 'error') errorCount++;
+      else if (r.severity === 'warning') warningCount++;
+      else noteCount++;
+    }
+  }
+  return {
+    cwd: options.cwd,
+    files: byFile,
+    rules: [...usedRules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    toolVersion: options.toolVersion,
+    errorCount,
+    warningCount,
+    noteCount,
+  };
+}
+
+function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, results: Result[], host: string | undefined): void {
+  const { config } = options;
+  type Handler = { rule: Rule; fn: (node: unknown, file: SourceFile) => void };
+  const handlers = new Map<string, Handler[]>();
+  const scopeHandlers: Handler[] = [];
+  let current: SourceFile | undefined;
+
+  for (const rule of rules) {
+    const setting = config.ruleSetting(rule.meta.id, undefined);
+    const context: RuleContext = {
+      id: rule.meta.id,
+      options: { ...(rule.meta.defaultOptions ?? {}), ...(setting?.options ?? {}) },
+      scope,
+      report: (d: ReportDescriptor<string>) => {
+        const file = d.file ?? current;
+        if (!file) throw new Error(`rule ${rule.meta.id} reported outside a file without naming one`);
+        const configured = config.ruleSetting(rule.meta.id, file.absolutePath)?.severity ?? rule.meta.severity;
+        if (configured === 'off') return;
+        const levels: Severity[] = ['error', 'warning', 'note'];
+        const severity = levels[Math.min(levels.indexOf(configured) + Math.max(0, d.demote ?? 0), 2)]!;
+        const position = d.node?.position ?? d.position ?? ZERO;
+        results.push({
+          ruleId: rule.meta.id,
+          severity,
+          message: fillMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
+          file: file.path,
+          position,
+          related: d.related ?? [],
+          fix: d.fix,
+          host,
+        });
+      },
+    };
+    let visitors;
+    try {
+      visitors = rule.create(context);
+    } catch (error) {
+      results.push(internalError(rule, scope.files[0]?.path ?? scope.name, error, host));
+      continue;
+    }
+    for (const [selector, fn] of Object.entries(visitors)) {
+      if (typeof fn !== 'function') continue;
+      const h = { rule, fn: fn as Handler['fn'] };
+      if (selector === 'scope') scopeHandlers.push(h);
+      else {
+        const list = handlers.get(selector) ?? [];
+        list.push(h);
+        handlers.set(selector, list);
+      }
+    }
+  }
+
+  const failed = new Set<Rule>();
+  const call = (h: Handler, node: unknown, file: SourceFile | undefined) => {
+    if (failed.has(h.rule)) return;
+    try {
+      h.fn(node, file as SourceFile);
+    } catch (error) {
+      failed.add(h.rule);
+      results.push(internalError(h.rule, file?.path ?? scope.files[0]?.path ?? scope.name, error, host));
+    }
+  };
+
+  if (handlers.size > 0) {
+    for (const file of scope.files) {
+      if (!file.parsed) continue;
+      current = file;
+      const prefix = `${file.language}:`;
+      const walk = (node: BaseNode & { children?: unknown[] }) => {
+        const list = handlers.get(prefix + node.type);
+        if (list) for (const h of list) call(h, node, file);
+        if (Array.isArray(node.children)) for (const child of node.children) if (child && typeof child === 'object') walk(child as BaseNode);
+      };
+      walk(file.parsed.tree);
+      if (handlers.has(`${prefix}comment`)) {
+        // Comments of data trees live beside the tree.
+        if (file.language === 'kube') for (const c of file.parsed.comments) for (const h of handlers.get(`${prefix}comment`)!) call(h, c, file);
+      }
+    }
+    current = undefined;
+  }
+  for (const h of scopeHandlers) call(h, undefined, undefined);
+}
+
+function internalError(rule: Rule, file: string, error: unknown, host: string | undefined): Result {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ruleId: INTERNAL_ERROR,
+    severity: 'error',
+    message: fillMessage(builtinMetas[INTERNAL_ERROR]!.messages.crashed!, { ruleId: rule.meta.id, message }),
+    file,
+    position: ZERO,
+    related: [],
+    host,
+  };
+}
+
+/** Directives, snippets, fingerprints, ordering. */
+function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptions, usedRules: Map<string, RuleMeta>): FileReport[] {
+  const files = new Map<string, SourceFile>();
+  const hosts = new Map<string, string | undefined>();
+  for (const s of scopes) {
+    for (const f of s.files) {
+      files.set(f.path, f);
+      hosts.set(f.path, s.kind === 'host' ? s.name : undefined);
+    }
+  }
+  const grouped = new Map<string, Result[]>();
+  for (const r of results) {
+    const list = grouped.get(r.file) ?? [];
+    list.push(r);
+    grouped.set(r.file, list);
+  }
+  // Files with directives but no results still need their unused directives reported.
+  const unusedSeverity = options.reportUnusedDisableDirectives ?? 'off';
+  for (const f of files.values()) if (!grouped.has(f.path) && unusedSeverity !== 'off' && f.parsed?.comments.length) grouped.set(f.path, []);
+
+  const out: FileReport[] = [];
+  for (const [path, list] of grouped) {
+    const file = files.get(path);
+    const directives: Directive[] = file?.parsed ? parseDirectives(file.parsed.comments) : [];
+    for (const r of list) {
+      const d = directives.length ? suppressingDirective(directives, r) : undefined;
+      if (d) {
+        d.used.add(r.ruleId);
+        r.suppressions = [{ kind: 'inSource', justification: d.reason, location: { file: path, position: d.position } }];
+      }
+    }
+    if (unusedSeverity !== 'off') {
+      const known = new Set([...options.rules.map((r) => r.meta.id)]);
+      for (const d of directives) {
+        if (d.kind === 'enable') continue;
+        for (const id of d.rules ?? []) {
+          if (!known.has(id)) {
+            list.push(unusedResult(path, d.position, unusedSeverity, 'unknownRule', { ruleId: id }, hosts.get(path)));
+          }
+        }
+        const unused = d.rules === null ? (d.used.size === 0 ? [''] : []) : d.rules.filter((id) => known.has(id) && !d.used.has(id));
+        if (unused.length) {
+          const from = unused[0] === '' ? '' : ` from ${unused.map((u) => `\`${u}\``).join(', ')}`;
+          list.push(unusedResult(path, d.position, unusedSeverity, 'unused', { from }, hosts.get(path)));
+        }
+      }
+      if (list.some((r) => r.ruleId === UNUSED_DIRECTIVE)) usedRules.set(UNUSED_DIRECTIVE, builtinMetas[UNUSED_DIRECTIVE]!);
+    }
+    list.sort(compareResults);
+    if (file) addSnippetsAndFingerprints(file, list);
+    else for (const r of list) r.fingerprint = fingerprint(r, '', 0);
+    out.push({ path, host: hosts.get(path) ?? list[0]?.host, results: list });
+  }
+  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out;
+}
+
+function unusedResult(file: string, position: Position, severity: Severity, messageId: 'unused' | 'unknownRule', data: Record<string, string>, host: string | undefined): Result {
+  return {
+    ruleId: UNUSED_DIRECTIVE,
+    severity,
+    message: fillMessage(builtinMetas[UNUSED_DIRECTIVE]!.messages[messageId]!, data),
+    file,
+    position,
+    related: [],
+    host,
+  };
+}
+
+function compareResults(a: Result, b: Result): number {
+  return (
+    a.position.start.line - b.position.start.line ||
+    a.position.start.column - b.position.start.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
+  );
+}
+
+/**
+ * A fingerprint that survives unrelated edits: rule, file, the flagged line's
+ * text with blanks folded, and which occurrence of that same triple it is.
+ * Inserting lines above or below leaves it unchanged.
+ */
+function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
+  const lines = file.text.split(/\r\n|\r|\n/);
+  const seen = new Map<string, number>();
+  for (const r of results) {
+    const text = lines[r.position.start.line - 1] ?? '';
+    r.snippet = text.replace(/\s+$/, '');
+    const norm = text.replace(/\s+/g, ' ').trim();
+    const k = `${r.ruleId}\0${norm}`;
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    r.fingerprint = fingerprint(r, norm, n);
+  }
+}
+
+function fingerprint(r: Result, normalizedLine: string, occurrence: number): string {
+  return createHash('sha256').update(`${r.ruleId}\0${r.file}\0${normalizedLine}\0${occurrence}`).digest('hex').slice(0, 32);
+}
+
+/** Helper for rules: a related location from evidence. */
+export function locationOf(file: string, position: Position | undefined, message: string): Location {
+  return { file, position: position ?? ZERO, message };
+}

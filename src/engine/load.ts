@@ -1,0 +1,305 @@
+/**
+ * From paths to scopes: find snapshots and repository files, read them once,
+ * classify, parse. Everything that cannot be read becomes a diagnostic that
+ * names the file; nothing here throws for bad input.
+ */
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/load.js';
+import { parseCni } from '../parsers/json.js';
+import { parseFactFile } from '../parsers/fact.js';
+import { parseFelix } from '../parsers/felix.js';
+import { parseResolv } from '../parsers/resolv.js';
+import { parseSysctl } from '../parsers/sysctl.js';
+import { parseKube } from '../parsers/yaml.js';
+import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types.js';
+import { PARSE_ERROR, READ_ERROR } from './builtin.js';
+import { classifyHostPath, classifyRepoPath } from './classify.js';
+import type { LoadDiagnostic } from './linter.js';
+import { decode, DEFAULT_MAX_FILE_BYTES, sourceFile } from './read.js';
+import { Scope } from './scope.js';
+import { DirectorySnapshot, isSnapshotDir } from './snapshot.js';
+
+export interface LoadOptions {
+  cwd: string;
+  config: Config;
+  maxFileBytes?: number;
+}
+
+export interface Loaded {
+  scopes: Scope[];
+  diagnostics: LoadDiagnostic[];
+  /** Paths given that do not exist (a usage error). */
+  missing: string[];
+}
+
+/** Parse text in a language; a parser failure becomes a problem, never an exception. */
+export function parseText(text: string, language: LanguageId, factKind?: FactFileKind): ParseResult {
+  try {
+    switch (language) {
+      case 'sysctl':
+      case 'sysctl-dump':
+        return parseSysctl(text, language);
+      case 'resolv':
+        return parseResolv(text);
+      case 'kube':
+        return parseKube(text);
+      case 'cni':
+        return parseCni(text);
+      case 'felix':
+        return parseFelix(text);
+      case 'fact':
+        return parseFactFile(text, factKind ?? 'osrelease');
+    }
+  } catch (error) {
+    const message = `Parser failed: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      tree: parseFactFile('', 'osrelease').tree,
+      problems: [{ message, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } }],
+      comments: [],
+    };
+  }
+}
+
+/** Relative display path with forward slashes. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return (rel === '' ? '.' : rel).split(path.sep).join('/');
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+
+/** Find snapshots and repository files under `paths` and load them into scopes. */
+export function loadPaths(paths: string[], options: LoadOptions): Loaded {
+  const { cwd, config } = options;
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const diagnostics: LoadDiagnostic[] = [];
+  const missing: string[] = [];
+  const snapshots = new Map<string, { snap: DirectorySnapshot }>();
+  const repoFiles = new Map<string, { explicit: boolean }>();
+
+  // A file inside a snapshot is linted with its whole snapshot (the facts live there).
+  const addSnapshotFile = (root: string) => {
+    if (!snapshots.has(root)) snapshots.set(root, { snap: new DirectorySnapshot(root) });
+  };
+
+  const walk = (dir: string, top: string) => {
+    if (config.isIgnored(dir) && dir !== top) return;
+    if (isSnapshotDir(dir)) {
+      snapshots.set(dir, { snap: new DirectorySnapshot(dir) });
+      return;
+    }
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, dir), message: `Directory cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(abs, top);
+      } else if (e.isFile()) {
+        if (!config.isIgnored(abs)) repoFiles.set(abs, { explicit: false });
+      } else if (e.isSymbolicLink()) {
+        // Follow a file symlink only when it stays inside the tree being linted.
+        try {
+          const real = realpathSync(abs);
+          if (statSync(real).isFile() && isInside(real, realpathSync(top)) && !config.isIgnored(abs)) repoFiles.set(abs, { explicit: false });
+        } catch {
+          /* dangling link: not a file hostlint reads */
+        }
+      }
+    }
+  };
+
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        st = statSync(abs);
+      } catch {
+        diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a dangling or looping symlink' });
+        continue;
+      }
+    }
+    if (st.isDirectory()) {
+      const root = snapshotAncestor(abs, cwd);
+      if (root && root !== abs) {
+        snapshots.set(root, { snap: new DirectorySnapshot(root) });
+      } else walk(abs, abs);
+    } else {
+      const root = snapshotAncestor(path.dirname(abs), cwd);
+      if (root) addSnapshotFile(root);
+      else repoFiles.set(abs, { explicit: true });
+    }
+  }
+
+  const scopes: Scope[] = [];
+  for (const { snap } of [...snapshots.values()].sort((a, b) => (a.snap.root < b.snap.root ? -1 : 1))) {
+    scopes.push(loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }));
+  }
+
+  const files: SourceFile[] = [];
+  for (const [abs, { explicit }] of [...repoFiles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const rel = displayPath(cwd, abs);
+    const relToConfig = path.relative(config.base, abs).split(path.sep).join('/');
+    const forced = config.languageFor(abs);
+    let text: string | undefined;
+    const read = (): string | undefined => {
+      if (text !== undefined) return text;
+      const r = readText(abs, maxBytes);
+      if (!r.ok) {
+        diagnostics.push({ ruleId: READ_ERROR, file: rel, message: `File ${r.reason}` });
+        text = '';
+        return undefined;
+      }
+      text = r.text;
+      return text;
+    };
+    let cls = forced ? { language: forced } : classifyRepoPath(relToConfig.startsWith('..') ? rel : relToConfig, () => sniffHead(abs));
+    if (!cls && explicit) cls = classifyRepoPath(path.basename(abs));
+    if (!cls) continue;
+    const t = read();
+    if (t === undefined) continue;
+    const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
+    file.parsed = parseText(t, cls.language);
+    files.push(file);
+  }
+  if (files.length > 0 || scopes.length === 0) {
+    scopes.push(new Scope({ kind: 'repository', name: '(repository)', files, config }));
+  }
+  return { scopes, diagnostics, missing };
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The nearest directory at or above `dir` that is a snapshot, looking no
+ * higher than the working directory (and never at the filesystem root), so
+ * the machine running hostlint is never taken for a snapshot.
+ */
+function snapshotAncestor(dir: string, cwd: string): string | undefined {
+  const stop = isInside(dir, cwd) ? cwd : dir;
+  let d = dir;
+  for (;;) {
+    if (path.dirname(d) === d) return undefined;
+    if (isSnapshotDir(d)) return d;
+    if (d === stop) return undefined;
+    d = path.dirname(d);
+  }
+}
+
+function sniffHead(abs: string): string {
+  try {
+    const fd = readFileSync(abs, { encoding: 'utf8', flag: 'r' });
+    return fd.slice(0, 64 * 1024);
+  } catch {
+    return '';
+  }
+}
+
+function readText(abs: string, maxBytes: number): { ok: true; text: string } | { ok: false; reason: string } {
+  let size: number;
+  try {
+    const st = statSync(abs);
+    if (st.isDirectory()) return { ok: false, reason: 'is a directory' };
+    size = st.size;
+  } catch (error) {
+    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  if (size > maxBytes) return { ok: false, reason: `is ${size} bytes, over the ${maxBytes}-byte limit` };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(abs);
+  } catch (error) {
+    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  const d = decode(bytes);
+  return d.ok ? d : { ok: false, reason: d.reason };
+}
+
+function loadSnapshot(
+  snap: DirectorySnapshot,
+  ctx: { cwd: string; config: Config; maxBytes: number; diagnostics: LoadDiagnostic[] },
+): Scope {
+  const files: SourceFile[] = [];
+  const masked: string[] = [];
+  const byResolved = new Map<string, SourceFile>();
+  const host = snap.name;
+  const display = (hostPath: string) => displayPath(ctx.cwd, path.join(snap.root, hostPath));
+  const load = (hostPath: string): SourceFile | undefined => {
+    const cls = classifyHostPath(hostPath);
+    if (!cls) return undefined;
+    const resolved = snap.resolve(hostPath);
+    if (!resolved.ok) {
+      if (!resolved.missing) {
+        if (resolved.reason.startsWith('is masked')) masked.push(hostPath);
+        else ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File ${resolved.reason}`, host });
+      }
+      return undefined;
+    }
+    if (resolved.isDirectory) {
+      if (cls.language !== 'fact') ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: 'File is a directory, not a file', host });
+      return undefined;
+    }
+    // A link to another file of the snapshot (99-sysctl.conf -> ../sysctl.conf) is that file.
+    if (resolved.hostPath !== hostPath) {
+      const target = byResolved.get(resolved.hostPath) ?? load(resolved.hostPath);
+      if (target) {
+        (target.linkedFrom ??= []).push(hostPath);
+        return target;
+      }
+    }
+    if (byResolved.has(resolved.hostPath)) return byResolved.get(resolved.hostPath);
+    if (resolved.size > ctx.maxBytes) {
+      ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File is ${resolved.size} bytes, over the ${ctx.maxBytes}-byte limit`, host });
+      return undefined;
+    }
+    const r = snap.read(resolved.hostPath);
+    if (!r.ok) {
+      ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File ${r.reason}`, host });
+      return undefined;
+    }
+    const d = decode(r.bytes);
+    if (!d.ok) {
+      ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File ${d.reason}`, host });
+      return undefined;
+    }
+    const file = sourceFile({ path: display(resolved.hostPath), absolutePath: resolved.absolute, hostPath: resolved.hostPath, language: cls.language, text: d.text });
+    file.factKind = cls.factKind;
+    file.parsed = parseText(d.text, cls.language, cls.factKind);
+    byResolved.set(resolved.hostPath, file);
+    files.push(file);
+    return file;
+  };
+  for (const hostPath of snap.listReadable()) load(hostPath);
+  const scope = new Scope({
+    kind: 'host',
+    name: host,
+    root: snap.root,
+    files,
+    config: ctx.config,
+    markers: snap.markers(),
+    masked,
+    readHostFile: (hostPath) => {
+      const f = load(hostPath);
+      return f;
+    },
+  });
+  return scope;
+}
+
+export { PARSE_ERROR };

@@ -1,0 +1,66 @@
+/**
+ * The rule contract: `defineRule({ meta, create })`.
+ *
+ * A rule's `create(context)` is called once per scope (a host snapshot, or the
+ * repository) and returns visitors: `"<language>:<node type>"` keys are called
+ * for every node of that type in every file of the scope, in one traversal per
+ * file; the `scope` key is called once, after the files, for checks over facts.
+ */
+import type { BaseNode, Fix, Location, Position, RuleMeta, SourceFile } from '../types.js';
+import type { Scope } from './scope.js';
+
+export interface ReportDescriptor<M extends string> {
+  messageId: M;
+  data?: Record<string, string | number>;
+  /** The file the problem is in. Defaults to the file being visited. */
+  file?: SourceFile;
+  /** The narrowest node that shows the problem... */
+  node?: BaseNode;
+  /** ...or an explicit position in `file`. */
+  position?: Position;
+  /** Evidence: where the facts the finding rests on came from. */
+  related?: Location[];
+  fix?: Fix;
+  /**
+   * Report this many levels below the configured severity (error → warning →
+   * note): for a finding that rests on an unknown fact, or a milder form of
+   * the problem.
+   */
+  demote?: number;
+}
+
+export interface RuleContext<M extends string = string, O = Record<string, unknown>> {
+  readonly id: string;
+  /** Options after the schema's defaults were applied. */
+  readonly options: O;
+  /** The scope the rule runs in: its files and facts. */
+  readonly scope: Scope;
+  report(descriptor: ReportDescriptor<M>): void;
+}
+
+// eslint-style visitor map: node visitors get (node, file); `scope` gets no argument.
+export type Visitors = {
+  scope?: () => void;
+} & {
+  [selector: `${string}:${string}`]: ((node: any, file: SourceFile) => void) | undefined;
+};
+
+export interface Rule<M extends string = string, O = any> {
+  meta: RuleMeta<M>;
+  create(context: RuleContext<M, O>): Visitors;
+}
+
+/** Identity helper that types `messageId`s from `meta.messages`. */
+export function defineRule<M extends string, O = Record<string, unknown>>(rule: {
+  meta: RuleMeta<M>;
+  create(context: RuleContext<M, O>): Visitors;
+}): Rule<M, O> {
+  return rule;
+}
+
+/** Fill `{{name}}` placeholders of a message template. */
+export function fillMessage(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) =>
+    data && Object.hasOwn(data, name) ? String(data[name]) : whole,
+  );
+}

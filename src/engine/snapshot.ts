@@ -1,0 +1,129 @@
+/**
+ * Host snapshots on disk: a directory holding copies of a host's files at
+ * their absolute paths. Paths and symlinks resolve inside the snapshot the way
+ * they would on the host (`/etc/x` means `<snapshot>/etc/x`, `..` stops at the
+ * snapshot root); the machine running hostlint is never read through them.
+ */
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { SNAPSHOT_MARKERS, SNAPSHOT_PATTERNS } from './classify.js';
+
+export type Resolved =
+  | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size: number }
+  | { ok: false; missing: true }
+  | { ok: false; missing: false; reason: string };
+
+/** A directory is a snapshot when it holds `etc/` and one of `proc/`, `sys/`, `sos_commands/`. */
+export function isSnapshotDir(dir: string): boolean {
+  return isDir(path.join(dir, 'etc')) && ['proc', 'sys', 'sos_commands'].some((d) => isDir(path.join(dir, d)));
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export class DirectorySnapshot {
+  constructor(
+    /** Absolute path of the snapshot directory. */
+    readonly root: string,
+  ) {}
+
+  get name(): string {
+    return path.basename(this.root);
+  }
+
+  /** Resolve a host path component by component, following symlinks inside the snapshot. */
+  resolve(hostPath: string): Resolved {
+    let pending = hostPath.split('/').filter(Boolean);
+    let current: string[] = [];
+    let hops = 0;
+    while (pending.length > 0) {
+      const part = pending.shift()!;
+      if (part === '.') continue;
+      if (part === '..') {
+        current.pop(); // at the root, `..` is the root, as on the host
+        continue;
+      }
+      const abs = path.join(this.root, ...current, part);
+      let st;
+      try {
+        st = lstatSync(abs);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true };
+        return { ok: false, missing: false, reason: `cannot be read (${code})` };
+      }
+      if (st.isSymbolicLink()) {
+        if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
+        const target = readlinkSync(abs);
+        if (target === '/dev/null') return { ok: false, missing: false, reason: 'is masked (a symlink to /dev/null)' };
+        pending = [...target.split('/').filter(Boolean), ...pending];
+        if (target.startsWith('/')) current = [];
+        continue;
+      }
+      current.push(part);
+      if (pending.length > 0 && !st.isDirectory()) return { ok: false, missing: true };
+      if (pending.length === 0) {
+        return { ok: true, absolute: abs, hostPath: `/${current.join('/')}`, isDirectory: st.isDirectory(), size: st.size };
+      }
+    }
+    return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
+  }
+
+  exists(hostPath: string): boolean {
+    return this.resolve(hostPath).ok;
+  }
+
+  /** Names in a host directory (empty when it does not exist). */
+  list(hostDir: string): string[] {
+    const r = this.resolve(hostDir);
+    if (!r.ok || !r.isDirectory) return [];
+    try {
+      return readdirSync(r.absolute).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  read(hostPath: string): { ok: true; bytes: Buffer; size: number } | { ok: false; missing: boolean; reason: string } {
+    const r = this.resolve(hostPath);
+    if (!r.ok) return { ok: false, missing: r.missing, reason: r.missing ? 'does not exist' : r.reason };
+    if (r.isDirectory) return { ok: false, missing: false, reason: 'is a directory, not a file' };
+    try {
+      return { ok: true, bytes: readFileSync(r.absolute), size: r.size };
+    } catch (error) {
+      return { ok: false, missing: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    }
+  }
+
+  /** Host paths of the files hostlint reads in this snapshot. */
+  listReadable(): string[] {
+    const out: string[] = [];
+    for (const pattern of SNAPSHOT_PATTERNS) {
+      const parts = pattern.split('/');
+      const expand = (prefix: string, rest: string[]): void => {
+        if (rest.length === 0) {
+          out.push(prefix);
+          return;
+        }
+        const [head, ...tail] = rest;
+        if (head === '*') {
+          for (const name of this.list(prefix || '/')) expand(`${prefix}/${name}`, tail);
+        } else if (tail.length === 0 ? this.exists(`${prefix}/${head}`) : true) {
+          expand(`${prefix}/${head}`, tail);
+        }
+      };
+      expand('', parts);
+    }
+    return [...new Set(out)];
+  }
+
+  /** The marker paths (`/var/lib/kubelet`, ...) that exist. */
+  markers(): Set<string> {
+    return new Set(SNAPSHOT_MARKERS.filter((m) => this.exists(m)));
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * hostlint JSON output, format version 1.
+ *
+ * A stable, documented shape for scripts and dashboards. Fields are only ever
+ * added within a version; a change that removes or redefines a field bumps
+ * `version`. Pretty-printed with two spaces and a final newline.
+ *
+ *   {
+ *     "version": 1,
+ *     "tool": { "name": "hostlint", "version": "0.1.0" },
+ *     "summary": {
+ *       "files": 3,          // files linted (with or without results)
+ *       "errorCount": 1,     // counts exclude suppressed results
+ *       "warningCount": 0,
+ *       "noteCount": 2
+ *     },
+ *     "results": [           // flattened, in file order, then the engine's order
+ *       {
+ *         "ruleId": "no-tcp-tw-recycle",
+ *         "severity": "error",          // "error" | "warning" | "note"
+ *         "message": "…",
+ *         "file": "etc/sysctl.conf",    // relative to the working directory, "/" separators
+ *         "host": "db01",               // only for files of a host snapshot
+ *         "line": 3, "column": 1,       // 1-based
+ *         "endLine": 3, "endColumn": 25, // one past the last character
+ *         "related": [                  // evidence; [] when none
+ *           { "file": "…", "line": 1, "column": 1, "endLine": 1, "endColumn": 9,
+ *             "message": "…" }            // "" when the location has no message
+ *         ],
+ *         "fix": {                      // only when the rule offers a fix
+ *           "description": "…",         // optional
+ *           "edits": [ { "range": [10, 14], "text": "0" } ]  // offsets into the text (BOM removed)
+ *         },
+ *         "fingerprint": "…",           // only when the engine computed one
+ *         "suppressions": [             // only with includeSuppressed, on suppressed results
+ *           { "kind": "inSource", "justification": "…" }
+ *         ]
+ *       }
+ *     ]
+ *   }
+ *
+ * Columns count UTF-16 code units. Suppressed results are left out unless the
+ * `includeSuppressed` option is set.
+ */
+import type { LintReport, Location, Position, Result } from '../types.js';
+import { countResults, isSuppressed, visibleResults, type FormatOptions } from './shared.js';
+
+export const JSON_FORMAT_VERSION = 1;
+
+export interface JsonRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface JsonRelated extends JsonRange {
+  file: string;
+  message: string;
+}
+
+export interface JsonResult extends JsonRange {
+  ruleId: string;
+  severity: 'error' | 'warning' | 'note';
+  message: string;
+  file: string;
+  host?: string;
+  related: JsonRelated[];
+  fix?: { description?: string; edits: Array<{ range: [number, number]; text: string }> };
+  fingerprint?: string;
+  suppressions?: Array<{ kind: 'inSource' | 'external'; justification?: string }>;
+}
+
+export interface JsonReport {
+  version: 1;
+  tool: { name: 'hostlint'; version: string };
+  summary: { files: number; errorCount: number; warningCount: number; noteCount: number };
+  results: JsonResult[];
+}
+
+export function json(report: LintReport, options: FormatOptions): string {
+  const results: JsonResult[] = [];
+  for (const file of report.files) {
+    for (const result of visibleResults(file, options)) {
+      results.push(toJsonResult(result, file.host));
+    }
+  }
+  const output: JsonReport = {
+    version: JSON_FORMAT_VERSION,
+    tool: { name: 'hostlint', version: report.toolVersion },
+    summary: { files: report.files.length, ...countResults(report) },
+    results,
+  };
+  return JSON.stringify(output, null, 2) + '\n';
+}
+
+function toJsonResult(result: Result, fileHost: string | undefined): JsonResult {
+  const host = result.host ?? fileHost;
+  const out: JsonResult = {
+    ruleId: result.ruleId,
+    severity: result.severity,
+    message: result.message,
+    file: result.file,
+    ...(host !== undefined ? { host } : {}),
+    ...range(result.position),
+    related: (result.related ?? []).map(toJsonRelated),
+  };
+  if (result.fix) {
+    out.fix = {
+      ...(result.fix.description !== undefined ? { description: result.fix.description } : {}),
+      edits: result.fix.edits.map((e) => ({ range: [e.range[0], e.range[1]], text: e.text })),
+    };
+  }
+  if (result.fingerprint !== undefined) out.fingerprint = result.fingerprint;
+  if (isSuppressed(result)) {
+    out.suppressions = (result.suppressions ?? []).map((s) => ({
+      kind: s.kind,
+      ...(s.justification !== undefined ? { justification: s.justification } : {}),
+    }));
+  }
+  return out;
+}
+
+function toJsonRelated(location: Location): JsonRelated {
+  return { file: location.file, ...range(location.position), message: location.message ?? '' };
+}
+
+function range(position: Position): JsonRange {
+  return {
+    line: position.start.line,
+    column: position.start.column,
+    endLine: position.end.line,
+    endColumn: position.end.column,
+  };
+}

@@ -1,0 +1,398 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning.
+ *
+ * One run per log. Every rule of the run (and every rule a result refers to)
+ * has a full reportingDescriptor; every result has a `%SRCROOT%`-relative
+ * artifact location with a complete region, its evidence as related
+ * locations, and the engine's fingerprint as `partialFingerprints["hostlint/v1"]`.
+ * The output passes Microsoft's SARIF Multitool
+ * (`validate --rule-kind "Ghas;Sarif"`) without errors.
+ *
+ * Suppressed results are left out unless `includeSuppressed` is set (code
+ * scanning ignores SARIF suppressions and would open alerts for them); with
+ * it, every result carries a `suppressions` array (SARIF §3.27.23).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import semver from 'semver';
+import type { LintReport, Location, Position, Result, RuleMeta, Severity, Suppression } from '../types.js';
+import { isSuppressed, visibleResults, type FormatOptions } from './shared.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const SRCROOT = '%SRCROOT%';
+export const FINGERPRINT_KEY = 'hostlint/v1';
+
+/** GitHub's limits (sarif-support-for-code-scanning). */
+const MAX_DESCRIPTION = 1024;
+const MAX_NAME = 255;
+const MAX_TAGS = 20;
+
+// --- the subset of the SARIF object model hostlint writes -------------------
+
+interface SarifMessage {
+  text: string;
+}
+
+interface SarifRegion {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+interface SarifArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
+
+interface SarifPhysicalLocation {
+  artifactLocation: SarifArtifactLocation;
+  region: SarifRegion;
+  contextRegion?: { startLine: number; endLine: number; snippet: SarifMessage };
+}
+
+interface SarifLocation {
+  id?: number;
+  physicalLocation: SarifPhysicalLocation;
+  message?: SarifMessage;
+}
+
+interface SarifSuppression {
+  kind: 'inSource' | 'external';
+  justification?: string;
+  location?: SarifLocation;
+}
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: Severity;
+  message: SarifMessage;
+  locations: [SarifLocation];
+  relatedLocations?: SarifLocation[];
+  partialFingerprints?: Record<string, string>;
+  suppressions?: SarifSuppression[];
+  properties?: { host: string };
+}
+
+interface SarifReportingDescriptor {
+  id: string;
+  /** Omitted when it would equal the id (SARIF1001 compares case-insensitively). */
+  name?: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: Severity };
+  properties: {
+    tags: string[];
+    precision: 'high';
+    'problem.severity'?: 'error' | 'warning' | 'recommendation';
+    'security-severity'?: string;
+  };
+}
+
+interface SarifRun {
+  tool: {
+    driver: {
+      name: 'hostlint';
+      version: string;
+      semanticVersion?: string;
+      informationUri?: string;
+      rules: SarifReportingDescriptor[];
+    };
+  };
+  automationDetails?: { id: string };
+  invocations: Array<{ executionSuccessful: boolean }>;
+  originalUriBaseIds: Record<string, { uri: string }>;
+  columnKind: 'utf16CodeUnits';
+  results: SarifResult[];
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: [SarifRun];
+}
+
+// --- formatter ----------------------------------------------------------------
+
+export function sarif(report: LintReport, options: FormatOptions): string {
+  return JSON.stringify(toSarifLog(report, options), null, 2) + '\n';
+}
+
+export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog {
+  const includeSuppressed = options.includeSuppressed === true;
+  const results: Result[] = [];
+  const hostOf = new Map<Result, string>();
+  for (const file of report.files) {
+    for (const result of visibleResults(file, options)) {
+      results.push(result);
+      const host = result.host ?? file.host;
+      if (host !== undefined) hostOf.set(result, host);
+    }
+  }
+
+  // Rules: every rule of the run, once, in the run's order; then any rule a
+  // result refers to that the run did not describe (e.g. `parse-error`).
+  const rules: SarifReportingDescriptor[] = [];
+  const ruleIndex = new Map<string, number>();
+  for (const meta of report.rules) {
+    if (ruleIndex.has(meta.id)) continue;
+    ruleIndex.set(meta.id, rules.length);
+    rules.push(describeRule(meta));
+  }
+  for (const result of results) {
+    if (ruleIndex.has(result.ruleId)) continue;
+    ruleIndex.set(result.ruleId, rules.length);
+    rules.push(synthesiseRule(result.ruleId, result.severity));
+  }
+
+  const driver: SarifRun['tool']['driver'] = {
+    name: 'hostlint',
+    version: report.toolVersion,
+    ...(semver.valid(report.toolVersion) ? { semanticVersion: report.toolVersion } : {}),
+    ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+    rules,
+  };
+
+  const run: SarifRun = {
+    tool: { driver },
+    ...(options.sarifCategory ? { automationDetails: { id: automationId(options.sarifCategory) } } : {}),
+    invocations: [{ executionSuccessful: true }],
+    originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(report.cwd) } },
+    columnKind: 'utf16CodeUnits',
+    results: results.map((result) =>
+      toSarifResult(result, ruleIndex.get(result.ruleId) as number, report.cwd, includeSuppressed, hostOf.get(result)),
+    ),
+  };
+
+  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+}
+
+// --- results -------------------------------------------------------------------
+
+function toSarifResult(
+  result: Result,
+  index: number,
+  cwd: string,
+  includeSuppressed: boolean,
+  host: string | undefined,
+): SarifResult {
+  const primary: SarifLocation = {
+    physicalLocation: physicalLocation(result.file, result.position, cwd, result.snippet),
+  };
+  const out: SarifResult = {
+    ruleId: result.ruleId,
+    ruleIndex: index,
+    level: result.severity,
+    message: { text: nonEmpty(result.message, result.ruleId) },
+    locations: [primary],
+  };
+  const related = result.related ?? [];
+  if (related.length > 0) {
+    out.relatedLocations = related.map((location, i) => toRelatedLocation(location, i + 1, cwd));
+  }
+  if (result.fingerprint) out.partialFingerprints = { [FINGERPRINT_KEY]: result.fingerprint };
+  if (includeSuppressed) {
+    out.suppressions = isSuppressed(result) ? (result.suppressions ?? []).map((s) => toSuppression(s, cwd)) : [];
+  }
+  if (host !== undefined) out.properties = { host };
+  return out;
+}
+
+function toRelatedLocation(location: Location, id: number, cwd: string): SarifLocation {
+  return {
+    id,
+    physicalLocation: physicalLocation(location.file, location.position, cwd),
+    ...(location.message ? { message: { text: location.message } } : {}),
+  };
+}
+
+function toSuppression(suppression: Suppression, cwd: string): SarifSuppression {
+  return {
+    kind: suppression.kind,
+    ...(suppression.justification ? { justification: suppression.justification } : {}),
+    ...(suppression.location
+      ? { location: { physicalLocation: physicalLocation(suppression.location.file, suppression.location.position, cwd) } }
+      : {}),
+  };
+}
+
+function physicalLocation(file: string, position: Position, cwd: string, lineText?: string): SarifPhysicalLocation {
+  const region = toRegion(position);
+  const out: SarifPhysicalLocation = { artifactLocation: artifactLocation(file, cwd), region };
+  // `Result.snippet` is the text of the flagged line, not of the region, so it
+  // belongs in a context region (SARIF §3.29.5) covering that line. Only for
+  // single-line regions: a context region must contain the region.
+  if (typeof lineText === 'string' && lineText.length > 0 && region.endLine === region.startLine) {
+    out.contextRegion = { startLine: region.startLine, endLine: region.startLine, snippet: { text: lineText } };
+  }
+  return out;
+}
+
+/** A complete region: startLine/startColumn ≥ 1, end never before start. */
+function toRegion(position: Position | undefined): SarifRegion {
+  const start = position?.start;
+  const end = position?.end;
+  const startLine = positiveInt(start?.line);
+  const startColumn = positiveInt(start?.column);
+  let endLine = positiveInt(end?.line ?? startLine);
+  let endColumn = positiveInt(end?.column ?? startColumn);
+  if (endLine < startLine) {
+    endLine = startLine;
+    endColumn = startColumn;
+  } else if (endLine === startLine && endColumn < startColumn) {
+    endColumn = startColumn;
+  }
+  return { startLine, startColumn, endLine, endColumn };
+}
+
+function positiveInt(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 1 ? Math.floor(n) : 1;
+}
+
+/**
+ * `%SRCROOT%`-relative URI for files under the working directory (forward
+ * slashes, percent-encoded segments); an absolute `file:` URI without a base
+ * for anything outside it.
+ */
+export function artifactLocation(file: string, cwd: string): SarifArtifactLocation {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || relative === '..' || relative.startsWith('..' + path.sep) || path.isAbsolute(relative)) {
+    return { uri: pathToFileURL(absolute).href };
+  }
+  return {
+    uri: relative.split(path.sep).map(encodeURIComponent).join('/'),
+    uriBaseId: SRCROOT,
+  };
+}
+
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(path.resolve(dir)).href;
+  return href.endsWith('/') ? href : href + '/';
+}
+
+function automationId(category: string): string {
+  return category.endsWith('/') ? category : category + '/';
+}
+
+// --- rules ---------------------------------------------------------------------------
+
+function describeRule(meta: RuleMeta): SarifReportingDescriptor {
+  const description = nonEmpty(meta.description.trim(), meta.id);
+  const rationale = (meta.rationale ?? '').trim();
+  const firstParagraph = plainText(rationale.split(/\n\s*\n/)[0] ?? '');
+  const fullDescription = firstParagraph === '' ? description : `${sentence(description)} ${firstParagraph}`;
+
+  const sources = meta.sources ?? [];
+  const helpText = [
+    rationale === '' ? sentence(description) : plainText(rationale, { keepParagraphs: true, keepUrls: true }),
+    ...(sources.length > 0 ? ['Sources:\n' + sources.map((s) => `- ${s.title}: ${s.url}`).join('\n')] : []),
+  ].join('\n\n');
+  const helpMarkdown = [
+    rationale === '' ? sentence(description) : rationale,
+    ...(sources.length > 0
+      ? ['**Sources**\n\n' + sources.map((s) => `- [${escapeLinkText(s.title)}](${linkDestination(s.url)})`).join('\n')]
+      : []),
+  ].join('\n\n');
+
+  const properties: SarifReportingDescriptor['properties'] = {
+    tags: [...new Set(meta.tags ?? [])].slice(0, MAX_TAGS),
+    precision: 'high',
+  };
+  if (meta.securitySeverity !== undefined && meta.securitySeverity !== '') {
+    properties['security-severity'] = String(meta.securitySeverity);
+  } else {
+    properties['problem.severity'] = problemSeverity(meta.severity);
+  }
+
+  return {
+    id: meta.id,
+    ...nameOf(meta.id),
+    shortDescription: { text: truncate(description) },
+    fullDescription: { text: truncate(fullDescription) },
+    help: { text: helpText, markdown: helpMarkdown },
+    defaultConfiguration: { level: meta.severity },
+    properties,
+  };
+}
+
+/** Descriptions of the rules the engine itself reports. */
+const BUILTIN_DESCRIPTIONS: Record<string, string> = {
+  'parse-error': 'Report files that hostlint cannot read or parse',
+};
+
+/** A minimal valid descriptor for a rule the run did not describe. */
+function synthesiseRule(id: string, severity: Severity): SarifReportingDescriptor {
+  const description = BUILTIN_DESCRIPTIONS[id] ?? `Report problems found by the hostlint rule ${id}`;
+  return {
+    id,
+    ...nameOf(id),
+    shortDescription: { text: description },
+    fullDescription: { text: sentence(description) },
+    help: { text: sentence(description), markdown: sentence(description) },
+    defaultConfiguration: { level: severity },
+    properties: { tags: [], precision: 'high', 'problem.severity': problemSeverity(severity) },
+  };
+}
+
+function problemSeverity(severity: Severity): 'error' | 'warning' | 'recommendation' {
+  return severity === 'note' ? 'recommendation' : severity;
+}
+
+function nameOf(id: string): { name?: string } {
+  const name = ruleName(id);
+  return name.toLowerCase() === id.toLowerCase() ? {} : { name };
+}
+
+/** `no-tcp-tw-recycle` → `NoTcpTwRecycle`. */
+export function ruleName(id: string): string {
+  const name = id
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+  return (name === '' ? id : name).slice(0, MAX_NAME);
+}
+
+// --- text helpers --------------------------------------------------------------------
+
+function nonEmpty(text: string | undefined, fallback: string): string {
+  return typeof text === 'string' && text.trim() !== '' ? text : fallback;
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : text + '.';
+}
+
+function truncate(text: string, max = MAX_DESCRIPTION): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut) + '\u2026';
+}
+
+/** Markdown → plain text, enough for descriptions: links, emphasis, code spans. */
+function plainText(markdown: string, opts: { keepParagraphs?: boolean; keepUrls?: boolean } = {}): string {
+  let text = markdown
+    .replace(/!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)/g, (_m, label: string, url: string) =>
+      opts.keepUrls && url !== '' ? `${label} (${url})` : label,
+    )
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/`([^`]*)`/g, '$1');
+  if (opts.keepParagraphs) {
+    text = text.replace(/[ \t]+$/gm, '').trim();
+  } else {
+    text = text.replace(/\s+/g, ' ').trim();
+  }
+  return text;
+}
+
+function escapeLinkText(text: string): string {
+  return text.replace(/([\\[\]])/g, '\\$1');
+}
+
+function linkDestination(url: string): string {
+  return /[\s()<>]/.test(url) ? `<${url.replace(/[<>]/g, encodeURIComponent)}>` : url;
+}

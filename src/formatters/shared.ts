@@ -1,0 +1,55 @@
+/**
+ * Helpers shared by the formatters. Formatters are pure: they read only the
+ * report and the options, never the file system or the clock.
+ */
+import type { FileReport, LintReport, Result, Severity } from '../types.js';
+
+export interface FormatOptions {
+  /** Emit ANSI colours (stylish only). */
+  color: boolean;
+  /** SARIF `run.automationDetails.id` category (written as `${category}/`). */
+  sarifCategory?: string;
+  /**
+   * Keep results that carry `suppressions` (default: left out). In SARIF every
+   * result then carries a `suppressions` array, empty when not suppressed.
+   */
+  includeSuppressed?: boolean;
+  /**
+   * SARIF `tool.driver.informationUri`: the tool's home page. Omitted when not
+   * given; hostlint has no published URL to put there yet.
+   */
+  informationUri?: string;
+}
+
+export type Formatter = (report: LintReport, options: FormatOptions) => string;
+
+export function isSuppressed(result: Result): boolean {
+  return Array.isArray(result.suppressions) && result.suppressions.length > 0;
+}
+
+/** The results of one file that a formatter shows, in the engine's order. */
+export function visibleResults(file: FileReport, options: FormatOptions): Result[] {
+  return options.includeSuppressed ? file.results : file.results.filter((r) => !isSuppressed(r));
+}
+
+export interface Counts {
+  errorCount: number;
+  warningCount: number;
+  noteCount: number;
+}
+
+/** Counts over the results that are not suppressed (what the report's counts hold). */
+export function countResults(report: LintReport): Counts {
+  const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+  for (const file of report.files) {
+    for (const result of file.results) {
+      if (isSuppressed(result)) continue;
+      counts[countKey(result.severity)]++;
+    }
+  }
+  return counts;
+}
+
+function countKey(severity: Severity): keyof Counts {
+  return severity === 'error' ? 'errorCount' : severity === 'warning' ? 'warningCount' : 'noteCount';
+}

@@ -1,0 +1,509 @@
+/**
+ * Kubernetes YAML → unist data tree.
+ *
+ * Uses the `yaml` package's CST parser (for comments) and composer (for the
+ * AST), then converts every document to the data nodes of `types.ts`. Aliases
+ * are kept as `alias` nodes and never expanded; documents that contain aliases
+ * are additionally resolved once with `maxAliasCount: 100` so that alias bombs
+ * ("billion laughs") become a problem instead of a hang downstream.
+ */
+import {
+  Composer,
+  Parser,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLError,
+} from 'yaml';
+import type {
+  AliasNode,
+  CommentNode,
+  DataNode,
+  DocumentNode,
+  KubeRoot,
+  MappingNode,
+  PairNode,
+  ParseProblem,
+  ParseResult,
+  Position,
+  ScalarNode,
+  SequenceNode,
+} from '../types.js';
+import { LineIndex } from './line-index.js';
+
+const MAX_ALIAS_COUNT = 100;
+
+/** Warning codes of the `yaml` package that are reported as problems. */
+const REPORTED_WARNINGS = new Set(['TAG_RESOLVE_FAILED', 'BAD_DIRECTIVE', 'BAD_DUAL_ANCHOR']);
+
+interface Pass {
+  text: string;
+  tokens: unknown[];
+  docs: Document.Parsed[];
+  streamErrors: YAMLError[];
+  streamWarnings: YAMLError[];
+  errorCount: number;
+}
+
+function parsePass(text: string): Pass {
+  const tokens = Array.from(new Parser().parse(text));
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  const docs = Array.from(composer.compose(tokens));
+  const info = composer.streamInfo();
+  let errorCount = info.errors.length;
+  for (const d of docs) errorCount += d.errors.length;
+  return { text, tokens, docs, streamErrors: info.errors, streamWarnings: info.warnings, errorCount };
+}
+
+export function parseKube(text: string): ParseResult<KubeRoot> {
+  const index = new LineIndex(text);
+  const problems: ParseProblem[] = [];
+  const comments: CommentNode[] = [];
+  const documents: DocumentNode[] = [];
+  const tree: KubeRoot = {
+    type: 'root',
+    language: 'kube',
+    children: documents,
+    comments,
+    position: index.position(0, text.length),
+  };
+
+  try {
+    let pass = parsePass(text);
+    let mapper: OffsetMapper | undefined;
+    // go-yaml (and so kubectl) accepts quoted scalars whose continuation lines
+    // are not indented past their key, as older YAML marshallers emit them in
+    // CRD descriptions; the `yaml` package rejects them. Re-parse with those
+    // lines padded and map offsets back, if that removes errors.
+    const patch = pass.errorCount > 0 ? padQuotedContinuations(text, pass.tokens) : undefined;
+    if (patch) {
+      const patched = parsePass(patch.text);
+      if (patched.errorCount < pass.errorCount) {
+        pass = patched;
+        mapper = patch.mapper;
+      }
+    }
+    const passIndex = mapper ? new LineIndex(pass.text) : index;
+    const report = (err: { message: string; pos?: [number, number] }): void => {
+      const [s, e] = err.pos ?? [0, 0];
+      problems.push({ message: cleanMessage(err.message), position: passIndex.position(s, Math.max(s, e)) });
+    };
+
+    collectComments(pass.tokens, passIndex, comments);
+    // Collection-key problems are dropped where the YAML parser already complained.
+    const keyProblems: Array<{ message: string; pos: [number, number] }> = [];
+    const converter = new Converter(pass.text, passIndex, (p) => keyProblems.push(p as { message: string; pos: [number, number] }));
+    for (const doc of pass.docs) {
+      for (const err of doc.errors) report(err);
+      for (const w of doc.warnings) if (REPORTED_WARNINGS.has(w.code)) report(w);
+      documents.push(converter.document(doc, documents.length));
+      if (converter.aliases.length > 0) checkAliases(doc, converter.aliases, report);
+    }
+    for (const err of pass.streamErrors) report(err);
+    for (const w of pass.streamWarnings) if (REPORTED_WARNINGS.has(w.code)) report(w);
+    const reported = problems.map((p) => p.position.start.offset!);
+    for (const kp of keyProblems) {
+      if (!reported.some((o) => o >= kp.pos[0] && o <= kp.pos[1])) report(kp);
+    }
+
+    if (mapper) remapAll(tree, problems, text, index, mapper);
+  } catch (error) {
+    // The library should not throw, but a pathological input (e.g. nesting deep
+    // enough to exhaust the stack) must still become a problem, not a crash.
+    problems.push({
+      message: `YAML could not be parsed: ${error instanceof Error ? error.message : String(error)}`,
+      position: index.position(0, 0),
+    });
+  }
+  problems.sort((a, b) => (a.position.start.offset ?? 0) - (b.position.start.offset ?? 0));
+  return { tree, problems, comments };
+}
+
+// ---------------------------------------------------------------------------
+// Compatibility shim: under-indented continuation lines of quoted scalars
+
+type OffsetMapper = (patchedOffset: number) => number;
+
+/**
+ * Find quoted scalars the lexer cut short at an under-indented continuation
+ * line, pad those lines (inside the scalar, where leading blanks are folded
+ * away) and return the padded text with a patched→original offset mapper.
+ */
+function padQuotedContinuations(text: string, tokens: unknown[]): { text: string; mapper: OffsetMapper } | undefined {
+  const candidates: Array<{ offset: number; indent: number; quote: string }> = [];
+  forEachToken(tokens, (tok) => {
+    if (tok.type !== 'single-quoted-scalar' && tok.type !== 'double-quoted-scalar') return;
+    const src = tok.source as string;
+    if (typeof tok.offset !== 'number' || typeof src !== 'string' || typeof tok.indent !== 'number') return;
+    if (quotedEnd(src, 0) === src.length) return; // properly closed
+    candidates.push({ offset: tok.offset, indent: tok.indent, quote: src[0]! });
+  });
+  if (candidates.length === 0) return undefined;
+  candidates.sort((a, b) => a.offset - b.offset);
+
+  const inserts: Array<{ at: number; count: number }> = [];
+  let done = 0;
+  for (const c of candidates) {
+    if (c.offset < done) continue;
+    const end = quotedEnd(text, c.offset);
+    if (end < 0) continue;
+    const local: Array<{ at: number; count: number }> = [];
+    let ok = true;
+    for (let i = text.indexOf('\n', c.offset); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
+      const lineStart = i + 1;
+      let j = lineStart;
+      while (text.charCodeAt(j) === 32) j++;
+      const rest = text.slice(j, j + 4);
+      if (j === lineStart && /^(---|\.\.\.)(\s|$)/.test(rest)) {
+        ok = false; // a document marker ends the scalar in every parser
+        break;
+      }
+      const c0 = text.charCodeAt(j);
+      if (c0 === 10 || c0 === 13 || Number.isNaN(c0)) continue; // blank line
+      const have = j - lineStart;
+      if (have <= c.indent) local.push({ at: j, count: c.indent + 1 - have });
+    }
+    if (!ok) continue;
+    inserts.push(...local);
+    done = end;
+  }
+  if (inserts.length === 0) return undefined;
+
+  const parts: string[] = [];
+  const patchedStarts: number[] = [];
+  const counts: number[] = [];
+  const cumBefore: number[] = [];
+  let last = 0;
+  let total = 0;
+  for (const ins of inserts) {
+    parts.push(text.slice(last, ins.at), ' '.repeat(ins.count));
+    patchedStarts.push(ins.at + total);
+    counts.push(ins.count);
+    cumBefore.push(total);
+    total += ins.count;
+    last = ins.at;
+  }
+  parts.push(text.slice(last));
+  const mapper: OffsetMapper = (p) => {
+    let lo = 0;
+    let hi = patchedStarts.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (patchedStarts[mid]! <= p) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (k < 0) return p;
+    const start = patchedStarts[k]!;
+    if (p < start + counts[k]!) return start - cumBefore[k]!;
+    return p - cumBefore[k]! - counts[k]!;
+  };
+  return { text: parts.join(''), mapper };
+}
+
+/**
+ * Offset just past the closing quote of the quoted scalar opening at `start`
+ * in `text`, or -1 when it is not closed.
+ */
+function quotedEnd(text: string, start: number): number {
+  const q = text[start];
+  if (q === "'") {
+    for (let i = start + 1; i < text.length; i++) {
+      if (text[i] === "'") {
+        if (text[i + 1] === "'") i++;
+        else return i + 1;
+      }
+    }
+  } else if (q === '"') {
+    for (let i = start + 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\\') i++;
+      else if (c === '"') return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Rewrite every position of the tree, comments and problems from patched to original offsets. */
+function remapAll(tree: KubeRoot, problems: ParseProblem[], text: string, index: LineIndex, map: OffsetMapper): void {
+  const seen = new WeakSet<object>();
+  const fix = (pos: Position): Position => {
+    if (seen.has(pos)) return pos;
+    const s = map(pos.start.offset!);
+    const e = Math.max(s, map(pos.end.offset!));
+    const out = index.position(s, e);
+    pos.start = out.start;
+    pos.end = out.end;
+    seen.add(pos);
+    return pos;
+  };
+  const data = (n: DataNode | null): void => {
+    if (!n) return;
+    fix(n.position);
+    if (n.type === 'scalar') {
+      n.source = text.slice(n.position.start.offset, n.position.end.offset);
+    } else if (n.type === 'mapping') {
+      for (const pair of n.children) {
+        fix(pair.position);
+        data(pair.key);
+        data(pair.value);
+      }
+    } else if (n.type === 'sequence') {
+      for (const c of n.children) data(c);
+    }
+  };
+  for (const doc of tree.children) {
+    fix(doc.position);
+    data(doc.body);
+  }
+  for (const c of tree.comments) fix(c.position);
+  for (const p of problems) fix(p.position);
+}
+
+function cleanMessage(message: string): string {
+  // prettyErrors is off, but be defensive about multi-line messages.
+  const nl = message.indexOf('\n');
+  return (nl >= 0 ? message.slice(0, nl) : message).trim();
+}
+
+/** Resolve aliases once with a limit, so that alias bombs and dangling aliases are reported. */
+function checkAliases(
+  doc: Document.Parsed,
+  aliases: Array<{ name: string; pos: [number, number] }>,
+  report: (e: { message: string; pos?: [number, number] }) => void,
+): void {
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // With composition errors already reported, only alias trouble is news.
+    if (doc.errors.length > 0 && !/alias/i.test(message)) return;
+    const named = /:\s*(\S+)\s*$/.exec(message)?.[1];
+    const at = aliases.find((a) => a.name === named) ?? aliases[0];
+    report({
+      message: /excessive alias count/i.test(message)
+        ? `${message} (more than ${MAX_ALIAS_COUNT} alias expansions)`
+        : message,
+      pos: at ? at.pos : [doc.range[0], doc.range[0]],
+    });
+  }
+}
+
+/** Visit every CST token (depth-first, in source order). */
+function forEachToken(tokens: unknown[], visit: (tok: Record<string, unknown>) => void): void {
+  const stack: unknown[] = [...tokens].reverse();
+  while (stack.length > 0) {
+    const t = stack.pop();
+    if (t === null || typeof t !== 'object') continue;
+    if (Array.isArray(t)) {
+      for (let i = t.length - 1; i >= 0; i--) stack.push(t[i]);
+      continue;
+    }
+    const tok = t as Record<string, unknown>;
+    visit(tok);
+    for (let i = CHILD_KEYS.length - 1; i >= 0; i--) {
+      const child = tok[CHILD_KEYS[i]!];
+      if (child !== undefined && child !== null && typeof child === 'object') stack.push(child);
+    }
+  }
+}
+
+/** Token fields that hold child tokens, in source order. */
+const CHILD_KEYS = ['props', 'start', 'key', 'sep', 'value', 'items', 'end'];
+
+/** Every `#` comment token of the CST, in source order. */
+function collectComments(tokens: unknown[], index: LineIndex, out: CommentNode[]): void {
+  forEachToken(tokens, (tok) => {
+    if (tok.type !== 'comment' || typeof tok.source !== 'string' || typeof tok.offset !== 'number') return;
+    const src = tok.source;
+    if (!src.startsWith('#')) return;
+    out.push({
+      type: 'comment',
+      marker: '#',
+      value: src.slice(1),
+      position: index.position(tok.offset, tok.offset + src.length),
+    });
+  });
+  out.sort((a, b) => a.position.start.offset! - b.position.start.offset!);
+}
+
+class Converter {
+  /** Aliases of the last converted document (offsets of the parsed text). */
+  aliases: Array<{ name: string; pos: [number, number] }> = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly index: LineIndex,
+    private readonly report: (err: { message: string; pos?: [number, number] }) => void,
+  ) {}
+
+  document(doc: Document.Parsed, i: number): DocumentNode {
+    this.aliases = [];
+    let contents = doc.contents as YamlNode | null;
+    // An empty document (`---` and nothing else) has no body.
+    if (contents && isScalar(contents) && contents.value === null && contents.range && contents.range[0] === contents.range[1]) {
+      contents = null;
+    }
+    const body = contents ? this.node(contents) : null;
+    const start = doc.range[0];
+    let end = this.trimEnd(start, doc.range[1]);
+    if (body) end = Math.max(end, body.position.end.offset!);
+    const node: DocumentNode = {
+      type: 'document',
+      index: i,
+      body,
+      children: body ? [body] : [],
+      position: this.index.position(start, end),
+    };
+    if (body && body.type === 'mapping') {
+      const kind = lastScalar(body, 'kind');
+      const apiVersion = lastScalar(body, 'apiVersion');
+      if (typeof kind === 'string' && typeof apiVersion === 'string') {
+        node.kind = kind;
+        node.apiVersion = apiVersion;
+      }
+    }
+    return node;
+  }
+
+  /** Move `end` back over trailing blanks and line breaks (not before `start`). */
+  private trimEnd(start: number, end: number): number {
+    const text = this.text;
+    let e = Math.min(end, text.length);
+    while (e > start) {
+      const c = text.charCodeAt(e - 1);
+      if (c === 32 || c === 9 || c === 10 || c === 13) e--;
+      else break;
+    }
+    return e;
+  }
+
+  private range(n: YamlNode): [number, number] {
+    const r = n.range;
+    if (!r) return [0, 0];
+    return [r[0], Math.max(r[0], r[1])];
+  }
+
+  node(n: YamlNode | Pair): DataNode {
+    if (isPair(n)) {
+      // A pair as a sequence item (`[a: 1]`): a single-pair mapping.
+      const pair = this.pair(n);
+      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset!, pair.position.end.offset!) };
+    }
+    if (isScalar(n)) return this.scalar(n);
+    if (isAlias(n)) {
+      const [s, e] = this.range(n);
+      this.aliases.push({ name: n.source, pos: [s, e] });
+      const alias: AliasNode = { type: 'alias', name: n.source, position: this.index.position(s, e) };
+      return alias;
+    }
+    if (isMap(n)) {
+      const [s, e] = this.range(n);
+      const children: PairNode[] = [];
+      for (const item of n.items) children.push(this.pair(item as Pair));
+      const end = n.flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
+      const map: MappingNode = { type: 'mapping', children, position: this.index.position(s, Math.max(s, end)) };
+      return map;
+    }
+    if (isSeq(n)) {
+      const [s, e] = this.range(n);
+      const children: DataNode[] = [];
+      for (const item of n.items) {
+        if (item == null) continue;
+        children.push(this.node(item as YamlNode | Pair));
+      }
+      const end = n.flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
+      const seq: SequenceNode = { type: 'sequence', children, position: this.index.position(s, Math.max(s, end)) };
+      return seq;
+    }
+    // Unknown node class: keep its text as a string scalar.
+    const [s, e] = this.range(n as YamlNode);
+    const source = this.text.slice(s, e);
+    return { type: 'scalar', value: source, source, position: this.index.position(s, e) };
+  }
+
+  private scalar(n: import('yaml').Scalar): ScalarNode {
+    let [s, e] = this.range(n);
+    let style: ScalarNode['style'];
+    switch (n.type) {
+      case 'QUOTE_DOUBLE':
+        style = 'double';
+        break;
+      case 'QUOTE_SINGLE':
+        style = 'single';
+        break;
+      case 'BLOCK_LITERAL':
+        style = 'literal';
+        e = this.trimEnd(s, e);
+        break;
+      case 'BLOCK_FOLDED':
+        style = 'folded';
+        e = this.trimEnd(s, e);
+        break;
+      default:
+        style = 'plain';
+    }
+    const source = this.text.slice(s, e);
+    return { type: 'scalar', value: jsValue(n.value, source), source, style, position: this.index.position(s, e) };
+  }
+
+  private keyScalar(key: unknown, fallbackOffset: number): ScalarNode {
+    if (key == null) {
+      return { type: 'scalar', value: null, source: '', position: this.index.position(fallbackOffset, fallbackOffset) };
+    }
+    if (isScalar(key)) return this.scalar(key);
+    // Collection or alias key: a scalar whose value is its source text.
+    const converted = this.node(key as YamlNode);
+    if (converted.type === 'mapping' || converted.type === 'sequence') {
+      this.report({
+        message: 'Mapping key is a collection; Kubernetes (JSON) accepts only scalar keys',
+        pos: [converted.position.start.offset!, converted.position.end.offset!],
+      });
+    }
+    const s = converted.position.start.offset!;
+    const e = converted.position.end.offset!;
+    const source = this.text.slice(s, e);
+    return { type: 'scalar', value: source, source, position: this.index.position(s, e) };
+  }
+
+  private pair(p: Pair): PairNode {
+    const valueNode = p.value == null ? null : this.node(p.value as YamlNode);
+    const keyRange = p.key != null && (p.key as YamlNode).range ? (p.key as YamlNode).range! : undefined;
+    const fallback = keyRange ? keyRange[0] : valueNode ? valueNode.position.start.offset! : 0;
+    const key = this.keyScalar(p.key, fallback);
+    const start = p.key == null && valueNode ? valueNode.position.start.offset! : key.position.start.offset!;
+    const end = Math.max(key.position.end.offset!, valueNode ? valueNode.position.end.offset! : 0);
+    const node: PairNode = {
+      type: 'pair',
+      key,
+      value: valueNode,
+      children: valueNode ? [key, valueNode] : [key],
+      position: this.index.position(Math.min(start, end), end),
+    };
+    return node;
+  }
+}
+
+function jsValue(v: unknown, source: string): ScalarNode['value'] {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v === undefined) return null;
+  if (v instanceof Date) return source;
+  return source;
+}
+
+function lastScalar(map: MappingNode, key: string): ScalarNode['value'] | undefined {
+  for (let i = map.children.length - 1; i >= 0; i--) {
+    const pair = map.children[i]!;
+    if (pair.key.value === key) return pair.value && pair.value.type === 'scalar' ? pair.value.value : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+/**
+ * Everything a rule module may import. Rules see the rule contract, the scope
+ * and fact types, the tree types and the tree helpers — nothing of the CLI,
+ * the formatters or the engine's internals.
+ */
+export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors } from './engine/rule.js';
+export { kernelBefore, type EffectiveSetting, type FactSet, type Kernel, type LiveValue, type Scope, type SysctlSet } from './engine/scope.js';
+export type { CalicoView, CalicoNode, CalicoConfigMap, EnvVar, Installation, IPPool, FelixConfiguration, ValueRef } from './calico/view.js';
+export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, isSequence } from './parsers/data-tree.js';
+export type * from './types.js';
+
+import type { Evidence, Fact, Location, Position } from './types.js';
+
+const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+
+/** Related locations from a fact's evidence (nothing for an unknown fact). */
+export function evidenceOf(fact: Fact<unknown>): Location[] {
+  return fact.known ? fact.evidence.map(toLocation) : [];
+}
+
+export function toLocation(e: Evidence): Location {
+  return { file: e.file, position: e.position ?? ORIGIN, message: e.message };
+}
+
+/** Parse a sysctl integer value (`"1"`, `" 0 "`); undefined when it is not one. */
+export function sysctlInt(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const t = value.trim();
+  return /^-?\d+$/.test(t) ? Number(t) : undefined;
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { formatters, getFormatter } from '../../src/formatters/index.js';
+import { json } from '../../src/formatters/json.js';
+import { sarif } from '../../src/formatters/sarif.js';
+import { stylish } from '../../src/formatters/stylish.js';
+
+describe('formatter registry', () => {
+  it('has stylish, json and sarif', () => {
+    expect(Object.keys(formatters).sort()).toEqual(['json', 'sarif', 'stylish']);
+    expect(getFormatter('stylish')).toBe(stylish);
+    expect(getFormatter('json')).toBe(json);
+    expect(getFormatter('sarif')).toBe(sarif);
+  });
+
+  it('returns undefined for unknown names, including Object.prototype keys', () => {
+    expect(getFormatter('checkstyle')).toBeUndefined();
+    expect(getFormatter('toString')).toBeUndefined();
+    expect(getFormatter('__proto__')).toBeUndefined();
+    expect(getFormatter('')).toBeUndefined();
+  });
+});
