@@ -186,7 +186,14 @@ async function run(argv: string[], io: Io): Promise<number> {
   const shown = values.quiet ? onlyErrors(report) : report;
   const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
   const output = formatter(shown, { color, sarifCategory: values['sarif-category'], includeSuppressed: values['include-suppressed'] ?? false });
-  if (values['output-file']) writeAtomically(path.resolve(cwd, values['output-file']), output);
+  if (values['output-file']) {
+    try {
+      writeAtomically(path.resolve(cwd, values['output-file']), output);
+    } catch (error) {
+      io.stderr(`hostlint: cannot write ${values['output-file']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 2;
+    }
+  }
   else io.stdout(output);
 
   if (missing.length > 0) return 2;

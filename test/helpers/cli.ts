@@ -1,0 +1,26 @@
+/** Run the CLI in-process with captured output. */
+import { main } from '../../src/cli/main.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    stdin: async () => options.stdin ?? '',
+    cwd: options.cwd,
+    isTTY: options.isTTY ?? false,
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
