@@ -106,39 +106,41 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        const view = scope.calico();
-        const cniFiles = scope.filesOf('cni');
-        const settings = [...mtuSettings(view), ...cniFiles.flatMap(cniMtu)];
-        if (settings.length === 0) return;
-        const { encaps, evidence } = enabledEncapsulations(view);
-        let encap = 'no encapsulation';
-        let overhead = 0;
-        for (const e of encaps) {
-          if (OVERHEAD[e] > overhead) {
-            overhead = OVERHEAD[e];
-            encap = e;
-          }
-        }
-        const files = new Map(scope.files.map((f) => [f.path, f]));
-        for (const s of settings) {
-          const file = files.get(s.file);
-          if (!file) continue;
-          const physical = scope.facts(file).physicalMtu;
-          const data = { value: s.value, what: s.what };
-          if (!physical.known) {
-            context.report({ messageId: 'unknownPhysical', file, position: s.position, data: { ...data, hint: physical.hint }, demote: 2 });
-            continue;
-          }
-          const expected = physical.value.mtu - overhead;
-          if (s.value === expected) continue;
-          const related: Location[] = [...evidenceOf(physical), ...evidence.filter((e) => e.message?.includes(encap))];
-          const full = { ...data, expected, physical: physical.value.mtu, overhead, encap };
-          const fix = s.node ? replaceNumber(s.node, String(expected)) : undefined;
-          if (s.value > expected) context.report({ messageId: 'tooLarge', file, position: s.position, data: full, related, fix });
-          else context.report({ messageId: 'tooSmall', file, position: s.position, data: full, related, fix, demote: 1 });
-        }
+        for (const { view, cni } of scope.calicoSets()) check(view, cni);
       },
     };
+
+    function check(view: CalicoView, cniFiles: SourceFile[]): void {
+      const settings = [...mtuSettings(view), ...cniFiles.flatMap(cniMtu)];
+      if (settings.length === 0) return;
+      const { encaps, evidence } = enabledEncapsulations(view);
+      let encap = 'no encapsulation';
+      let overhead = 0;
+      for (const e of encaps) {
+        if (OVERHEAD[e] > overhead) {
+          overhead = OVERHEAD[e];
+          encap = e;
+        }
+      }
+      const files = new Map(scope.files.map((f) => [f.path, f]));
+      for (const s of settings) {
+        const file = files.get(s.file);
+        if (!file) continue;
+        const physical = scope.facts(file).physicalMtu;
+        const data = { value: s.value, what: s.what };
+        if (!physical.known) {
+          context.report({ messageId: 'unknownPhysical', file, position: s.position, data: { ...data, hint: physical.hint }, demote: 2 });
+          continue;
+        }
+        const expected = physical.value.mtu - overhead;
+        if (s.value === expected) continue;
+        const related: Location[] = [...evidenceOf(physical), ...evidence.filter((e) => e.message?.includes(encap))];
+        const full = { ...data, expected, physical: physical.value.mtu, overhead, encap };
+        const fix = s.node ? replaceNumber(s.node, String(expected)) : undefined;
+        if (s.value > expected) context.report({ messageId: 'tooLarge', file, position: s.position, data: full, related, fix });
+        else context.report({ messageId: 'tooSmall', file, position: s.position, data: full, related, fix, demote: 1 });
+      }
+    }
   },
 });
 

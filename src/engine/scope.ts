@@ -394,16 +394,39 @@ export class Scope {
     });
   }
 
-  /** The typed Calico view over this scope's Kubernetes YAML. */
-  calico(): CalicoView {
-    return this.memo('calico', () => {
-      const kube = this.filesOf('kube');
-      return buildCalicoView(
-        kube.map((f) => ({ path: f.path, tree: f.parsed!.tree as KubeRoot })),
-        (p) => kube.find((f) => f.path === p)?.text ?? '',
-      );
+  /**
+   * Calico configuration sets: the typed view over Kubernetes YAML plus the
+   * CNI conflists that belong together. A host is one set; in the repository,
+   * the manifests of one directory are one set (one cluster's manifests are
+   * usually kept together; unrelated ones usually are not).
+   */
+  calicoSets(): CalicoSet[] {
+    return this.memo('calicoSets', () => {
+      const groups = new Map<string, SourceFile[]>();
+      for (const f of this.files) {
+        if ((f.language !== 'kube' && f.language !== 'cni') || !f.parsed) continue;
+        const key = this.kind === 'host' ? '' : f.path.slice(0, f.path.lastIndexOf('/') + 1);
+        const list = groups.get(key) ?? [];
+        list.push(f);
+        groups.set(key, list);
+      }
+      return [...groups.values()].map((files) => {
+        const kube = files.filter((f) => f.language === 'kube');
+        const view = buildCalicoView(
+          kube.map((f) => ({ path: f.path, tree: f.parsed!.tree as KubeRoot })),
+          (p) => kube.find((f) => f.path === p)?.text ?? '',
+        );
+        return { view, kube, cni: files.filter((f) => f.language === 'cni') };
+      });
     });
   }
+}
+
+/** Calico objects and CNI conflists that describe one cluster (or one host). */
+export interface CalicoSet {
+  view: CalicoView;
+  kube: SourceFile[];
+  cni: SourceFile[];
 }
 
 /**

@@ -37,9 +37,15 @@ import type {
 import { LineIndex } from './line-index.js';
 
 const MAX_ALIAS_COUNT = 100;
+/** Problems reported per file at most (a broken file cascades into many errors). */
+const MAX_PROBLEMS = 100;
 
-/** Warning codes of the `yaml` package that are reported as problems. */
-const REPORTED_WARNINGS = new Set(['TAG_RESOLVE_FAILED', 'BAD_DIRECTIVE', 'BAD_DUAL_ANCHOR']);
+/**
+ * Warning codes of the `yaml` package that are reported as problems. Others
+ * (unknown tags or directives, flow-end indentation, ambiguous anchors) are
+ * accepted by go-yaml, so Kubernetes decodes those files fine.
+ */
+const REPORTED_WARNINGS = new Set(['BAD_COLLECTION_TYPE']);
 
 interface Pass {
   text: string;
@@ -106,9 +112,9 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
     }
     for (const err of pass.streamErrors) report(err);
     for (const w of pass.streamWarnings) if (REPORTED_WARNINGS.has(w.code)) report(w);
-    const reported = problems.map((p) => p.position.start.offset!);
+    const reported = problems.map((p) => p.position.start.offset!).sort((a, b) => a - b);
     for (const kp of keyProblems) {
-      if (!reported.some((o) => o >= kp.pos[0] && o <= kp.pos[1])) report(kp);
+      if (!anyWithin(reported, passIndex.point(kp.pos[0]).offset!, passIndex.point(kp.pos[1]).offset!)) report(kp);
     }
 
     if (mapper) remapAll(tree, problems, text, index, mapper);
@@ -121,6 +127,12 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
     });
   }
   problems.sort((a, b) => (a.position.start.offset ?? 0) - (b.position.start.offset ?? 0));
+  if (problems.length > MAX_PROBLEMS) {
+    const more = problems.length - MAX_PROBLEMS;
+    problems.length = MAX_PROBLEMS;
+    const last = problems[MAX_PROBLEMS - 1]!.position;
+    problems.push({ message: `${more} more YAML errors not shown`, position: { start: { ...last.start }, end: { ...last.start } } });
+  }
   return { tree, problems, comments };
 }
 
@@ -265,6 +277,18 @@ function remapAll(tree: KubeRoot, problems: ParseProblem[], text: string, index:
   }
   for (const c of tree.comments) fix(c.position);
   for (const p of problems) fix(p.position);
+}
+
+/** Whether the sorted `offsets` hold a value in [from, to]. */
+function anyWithin(offsets: number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length && offsets[lo]! <= to;
 }
 
 function cleanMessage(message: string): string {
