@@ -114,7 +114,7 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
     for (const w of pass.streamWarnings) if (REPORTED_WARNINGS.has(w.code)) report(w);
     const reported = problems.map((p) => p.position.start.offset!).sort((a, b) => a - b);
     for (const kp of keyProblems) {
-      if (!anyWithin(reported, passIndex.point(kp.pos[0]).offset!, passIndex.point(kp.pos[1]).offset!)) report(kp);
+      if (!anyWithin(reported, kp.pos[0], kp.pos[1])) report(kp);
     }
 
     if (mapper) remapAll(tree, problems, text, index, mapper);
