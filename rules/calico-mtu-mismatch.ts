@@ -113,7 +113,7 @@ export default defineRule({
     function check(view: CalicoView, cniFiles: SourceFile[]): void {
       const settings = [...mtuSettings(view), ...cniFiles.flatMap(cniMtu)];
       if (settings.length === 0) return;
-      const { encaps, evidence } = enabledEncapsulations(view);
+      const { encaps, evidence, known } = enabledEncapsulations(view);
       let encap = 'no encapsulation';
       let overhead = 0;
       for (const e of encaps) {
@@ -133,7 +133,7 @@ export default defineRule({
           continue;
         }
         const expected = physical.value.mtu - overhead;
-        if (s.value === expected) continue;
+        if (s.value === expected || (!known && s.value <= physical.value.mtu)) continue;
         const related: Location[] = [...evidenceOf(physical), ...evidence.filter((e) => e.message?.includes(encap))];
         const full = { ...data, expected, physical: physical.value.mtu, overhead, encap };
         const fix = s.node ? replaceNumber(s.node, String(expected)) : undefined;
@@ -194,8 +194,13 @@ function cniMtu(file: SourceFile): MtuSetting[] {
   return out;
 }
 
-/** Encapsulations the Calico objects enable, with where each is enabled. */
-function enabledEncapsulations(view: CalicoView): { encaps: Set<Encap>; evidence: Location[] } {
+/**
+ * Encapsulations the Calico objects enable, with where each is enabled.
+ * `known` is false when nothing in the set declares how pods are networked
+ * (e.g. a node's conflist alone): then only an MTU above the physical one is
+ * certain to be wrong.
+ */
+function enabledEncapsulations(view: CalicoView): { encaps: Set<Encap>; evidence: Location[]; known: boolean } {
   const encaps = new Set<Encap>();
   const evidence: Location[] = [];
   const on = (e: Encap, file: string, position: Position, how: string) => {
@@ -234,7 +239,9 @@ function enabledEncapsulations(view: CalicoView): { encaps: Set<Encap>; evidence
         on('IP-in-IP', ipip?.file ?? node.file, at, ipip ? `CALICO_IPV4POOL_IPIP ${ipip.value}` : 'CALICO_IPV4POOL_IPIP unset (default Always)');
       }
       if (vxlan && !OFF.test(vxlan.value)) on('VXLAN', vxlan.file, vxlan.node.position, `CALICO_IPV4POOL_VXLAN ${vxlan.value}`);
-      const vxlan6 = envValue('CALICO_IPV6POOL_VXLAN');
+      // calico-node creates an IPv6 pool only when Felix has IPv6 support on.
+      const ipv6 = envValue('FELIX_IPV6SUPPORT');
+      const vxlan6 = ipv6 && /^true$/i.test(ipv6.value) ? envValue('CALICO_IPV6POOL_VXLAN') : undefined;
       if (vxlan6 && !OFF.test(vxlan6.value)) on('VXLAN (IPv6)', vxlan6.file, vxlan6.node.position, `CALICO_IPV6POOL_VXLAN ${vxlan6.value}`);
     }
     const wg = envValue('FELIX_WIREGUARDENABLED');
@@ -248,7 +255,8 @@ function enabledEncapsulations(view: CalicoView): { encaps: Set<Encap>; evidence
     const wg6 = fc.spec.get('wireguardEnabledV6');
     if (wg6 && wg6.value === true) on('WireGuard (IPv6)', wg6.file, wg6.node.position, `FelixConfiguration ${fc.name} wireguardEnabledV6`);
   }
-  return { encaps, evidence };
+  const known = view.nodes.length > 0 || view.ipPools.length > 0 || view.installations.length > 0 || encaps.size > 0;
+  return { encaps, evidence, known };
 }
 
 /** A fix replacing a scalar's number, keeping its quotes. */

@@ -51,8 +51,8 @@ export default defineRule<'inherited', Options>({
     ],
   },
   create(context) {
-    const allow = new Set((context.options.allow ?? []).map(norm));
     const check = (file: SourceFile) => {
+      const allow = new Set((context.optionsFor(file).allow ?? []).map(norm));
       const facts = context.scope.facts(file);
       if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
       const tree = file.parsed!.tree as ResolvRoot;
@@ -75,7 +75,8 @@ export default defineRule<'inherited', Options>({
         }
         // A host: the file the kubelet hands to pods (kubelet resolvConf, default /etc/resolv.conf).
         const target = context.scope.kubeletResolvConf();
-        const file = files.find((f) => f.hostPath === target.value);
+        // The path may be a symlink (Ubuntu: /etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf).
+        const file = files.find((f) => f.hostPath === target.value || f.linkedFrom?.includes(target.value));
         if (file) check(file);
       },
     };

@@ -1,12 +1,18 @@
-import { defineRule, evidenceOf, kernelBefore } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kernelBefore, type SysctlRoot } from '../src/rule-api.js';
 
 /** Keys removed from the kernel, with the first release without them and the change that removed them. */
 const REMOVED: Record<string, { since: string; commit: string }> = {
   'net.ipv4.tcp_tw_recycle': { since: '4.12.0', commit: '4396e46187ca' },
+  // "netfilter: remove nf_conntrack_helper sysctl and modparam toggles" (net tree, Sep 2022, in 6.0).
+  'net.netfilter.nf_conntrack_helper': { since: '6.0.0', commit: 'b118509076b3' },
 };
 
-/** Keys `sysctl -a` hides or skips although they exist (sysctl(8)). */
-const HIDDEN_FROM_DUMP = /(^|\.)(base_reachable_time|retrans_time)$|^vm\.stat_refresh$/;
+/**
+ * Keys `sysctl -a` hides or skips although they exist: deprecated ones and
+ * vm.stat_refresh (sysctl(8)), and write-only ones (mode 0200), which procps
+ * cannot read and so never prints.
+ */
+const HIDDEN_FROM_DUMP = /(^|\.)(base_reachable_time|retrans_time)$|^vm\.(stat_refresh|drop_caches|compact_memory)$|^net\.ipv[46]\.route\.flush$/;
 
 export default defineRule({
   meta: {
@@ -25,6 +31,7 @@ export default defineRule({
     },
     sources: [
       { title: 'Linux commit 4396e46187ca "tcp: remove tcp_tw_recycle" (first released in 4.12)', url: 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=4396e46187ca5070219b81773c4e65088dac50cc' },
+      { title: 'Linux commit b118509076b3 "netfilter: remove nf_conntrack_helper sysctl and modparam toggles" (first released in 6.0)', url: 'https://git.kernel.org/netdev/net/c/b118509076b3' },
       { title: 'procps-ng sysctl.c WriteSetting(): stat() first, "cannot stat %s", exit status 1', url: 'https://gitlab.com/procps-ng/procps/-/blob/master/src/sysctl.c' },
       { title: 'sysctl(8): -a hides deprecated keys', url: 'https://man7.org/linux/man-pages/man8/sysctl.8.html' },
     ],
@@ -57,10 +64,8 @@ export default defineRule({
         for (const set of scope.sysctlSets()) {
           const facts = scope.facts(set.anchor);
           for (const file of set.files) {
-            for (const node of file.parsed!.tree.children as Array<{ type: string }>) {
-              if (node.type !== 'assignment') continue;
-              const a = node as import('../src/rule-api.js').SysctlAssignmentNode;
-              if (a.key.glob) continue;
+            for (const a of (file.parsed!.tree as SysctlRoot).children) {
+              if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
               const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
               const removed = REMOVED[key];

@@ -8,6 +8,9 @@ export { kernelBefore, type CalicoSet, type EffectiveSetting, type FactSet, type
 export type { CalicoView, CalicoNode, CalicoConfigMap, EnvVar, Installation, IPPool, FelixConfiguration, ValueRef } from './calico/view.js';
 export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, isSequence } from './parsers/data-tree.js';
 export type * from './types.js';
+export { MAXNS, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
+export { clusterHosts, hostCalicoFacts, type ClusterHost, type HostCalicoFacts } from './calico/host.js';
+export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
 
 import type { Evidence, Fact, Location, Position } from './types.js';
 

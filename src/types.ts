@@ -255,7 +255,9 @@ export type FactFileKind =
   | 'ip-address'
   | 'iptables-save'
   | 'kubelet-config'
-  | 'proc-sys';
+  | 'proc-sys'
+  | 'modules-load' // modules-load.d(5) files, Debian's /etc/modules, /etc/udev/rules.d: how kernel modules are loaded at boot
+  | 'packages'; // sosreport `installed-rpms` / `installed-debs`: installed package versions
 
 export type AnyRoot = SysctlRoot | ResolvRoot | KubeRoot | CniRoot | FelixRoot | FactRoot;
 
@@ -321,6 +323,8 @@ export interface TextEdit {
   /** Offsets into the text as read (BOM removed). */
   range: [number, number];
   text: string;
+  /** The range as lines and columns; filled in by the engine (for SARIF `fixes`). */
+  position?: Position;
 }
 
 export interface Fix {
@@ -355,6 +359,12 @@ export interface Result {
    * (SARIF `partialFingerprints["hostlint/v1"]`).
    */
   fingerprint?: string;
+  /**
+   * Set on every result when a baseline is in use (`--baseline`): `unchanged`
+   * when its fingerprint is in the baseline (it is then also suppressed, kind
+   * `external`), `new` otherwise (SARIF `baselineState`).
+   */
+  baselineState?: 'new' | 'unchanged';
 }
 
 // ---------------------------------------------------------------------------
@@ -377,6 +387,8 @@ export interface RuleExample {
   /** Facts the example is linted with (repository scope). */
   facts?: Record<string, unknown>;
   options?: Record<string, unknown>;
+  /** Other files linted in the same run (path → text), for rules that join files. */
+  files?: Record<string, string>;
 }
 
 export interface RuleMeta<M extends string = string> {
@@ -413,6 +425,8 @@ export interface FileReport {
   path: string;
   host?: string;
   results: Result[];
+  /** The file's text after `--fix` / `--fix-dry-run` applied fixes to it (absent when unchanged). */
+  output?: string;
 }
 
 export interface LintReport {

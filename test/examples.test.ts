@@ -54,7 +54,7 @@ describe('incident example', () => {
     ]);
     // Evidence: the node's NIC decides the MTU; the kernel release decides tcp_tw_recycle.
     expect(doc.results[0].related.map((l: { file: string; line: number; message: string }) => [l.file, l.line, l.message])).toEqual([
-      [`${E}/node01/sys/class/net/eth0/mtu`, 1, 'MTU of eth0 is 1500'],
+      [`${E}/node01/sys/class/net/eth0/mtu`, 1, 'MTU of eth0 is 1500 on node01, the only Kubernetes node in the run'],
       [`${E}/cluster/calico.yaml`, 610, 'IP-in-IP is enabled: CALICO_IPV4POOL_IPIP Always'],
     ]);
     expect(doc.results[1].related.map((l: { file: string; line: number; column: number; message: string }) => [l.file, l.line, l.column, l.message])).toEqual([

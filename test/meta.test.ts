@@ -32,7 +32,7 @@ function producedMessages(id: string): string[] {
     const config: Record<string, unknown> = {};
     if (ex.facts) config.facts = ex.facts;
     if (ex.options) config.rules = { [id]: [rule.meta.severity, ex.options] };
-    const cwd = writeTree({ [ex.filename]: ex.code, '.hostlint.yaml': stringify(config) });
+    const cwd = writeTree({ ...(ex.files ?? {}), [ex.filename]: ex.code, '.hostlint.yaml': stringify(config) });
     messages.push(...allResults(lintDir(cwd)).filter((r) => r.ruleId === id).map((r) => r.message));
   }
   return messages;

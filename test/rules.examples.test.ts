@@ -14,7 +14,7 @@ describe('rule examples', () => {
         const config: Record<string, unknown> = {};
         if (ex.facts) config.facts = ex.facts;
         if (ex.options) config.rules = { [rule.meta.id]: [rule.meta.severity, ex.options] };
-        const dir = writeTree({ [ex.filename]: ex.code, '.hostlint.yaml': stringify(config) });
+        const dir = writeTree({ ...(ex.files ?? {}), [ex.filename]: ex.code, '.hostlint.yaml': stringify(config) });
         const results = allResults(lintDir(dir));
         expect(results.filter((r) => r.ruleId === 'parse-error')).toEqual([]);
         const mine = results.filter((r) => r.ruleId === rule.meta.id);

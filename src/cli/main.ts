@@ -4,21 +4,28 @@
  * Exit codes: 0 no errors (and warnings within --max-warnings); 1 lint errors
  * (or too many warnings); 2 usage, configuration or internal failure.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { rules as allRules } from '../../rules/index.js';
 import { Config, ConfigError, findConfigFile, loadConfig } from '../config/load.js';
 import { catalogJson, catalogMarkdown, catalogText, ruleText, ruleMarkdown } from '../docs/render.js';
 import { INTERNAL_ERROR } from '../engine/builtin.js';
+import { applyBaseline, baselineFingerprints, filterFiles } from '../engine/baseline.js';
+import { lintAndFix } from '../engine/fix.js';
 import { runScopes } from '../engine/linter.js';
-import { displayPath, loadPaths, parseText } from '../engine/load.js';
+import { displayPath, isReported, loadPathsAsync, parseText, type ReportFilter } from '../engine/load.js';
 import { classifyRepoPath } from '../engine/classify.js';
 import { sourceFile } from '../engine/read.js';
 import { Scope } from '../engine/scope.js';
 import { getFormatter, formatters } from '../formatters/index.js';
+import { json } from '../formatters/json.js';
 import type { LintReport, Severity } from '../types.js';
+import { BaselineError, readBaseline } from './baseline.js';
+import { writeFixedFile } from './fix-write.js';
 import { writeAtomically } from './output.js';
+import { auditCommand } from './audit.js';
+import { collectScript } from '../collect/index.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -26,15 +33,23 @@ export interface Io {
   stdin: () => Promise<string>;
   cwd: string;
   isTTY: boolean;
+  /** Whether standard error is a terminal (the audit's progress indicator); false when absent. */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
 const HELP = `Usage: hostlint [lint] [options] [PATH ...]
        hostlint rules [--format text|json|markdown]
        hostlint explain RULE
+       hostlint audit [options] [--concurrency N] PATH ...
+       hostlint collect > collect.sh
 
 Lint sysctl.conf / sysctl.d, resolv.conf and Calico configuration in files,
 directories and host snapshots (default: the current directory).
+\`audit\` lints a fleet: every snapshot under the paths (directory, sosreport,
+.tar.gz/.tgz/.tar.xz archive) is a host, linted in parallel, with a per-host and
+per-rule summary. \`collect\` prints the shell script that collects a snapshot:
+  ssh HOST sudo sh -s < collect.sh > HOST.tgz
 
 Options:
   -f, --format NAME                   Output format: ${Object.keys(formatters).join(', ')} (default: stylish)
@@ -48,6 +63,11 @@ Options:
                                       Severity for them: error, warning or note (default: error)
       --include-suppressed            Include suppressed results in the output (SARIF: with suppressions)
       --sarif-category CATEGORY       SARIF automationDetails.id category (one per analysis)
+      --fix                           Apply the rules' fixes to the files (atomically), then report what is left
+      --fix-dry-run                   Compute the fixes without writing; --format json shows each fixed file's output
+      --baseline FILE                 Report only results whose fingerprint is not in FILE (an earlier JSON or SARIF output)
+      --write-baseline FILE           Write the current results to FILE (JSON) as the baseline; without --baseline,
+                                      this run then reports nothing as new
       --stdin                         Lint standard input (also: a PATH of -)
       --stdin-filename NAME           The path standard input is linted as (decides its language)
       --color, --no-color             Force or disable colours (default: on for a terminal)
@@ -103,6 +123,11 @@ async function run(argv: string[], io: Io): Promise<number> {
         'report-unused-disable-directives-severity': { type: 'string' },
         'include-suppressed': { type: 'boolean' },
         'sarif-category': { type: 'string' },
+        concurrency: { type: 'string' },
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
         stdin: { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         color: { type: 'boolean' },
@@ -125,8 +150,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   const [command, ...rest] = positionals;
   if (command === 'rules') return rulesCommand(rest, values.format, io);
+  if (command === 'collect') {
+    if (rest.length) throw new UsageError(`\`hostlint collect\` takes no arguments (got ${rest.join(' ')})`);
+    io.stdout(collectScript());
+    return 0;
+  }
   if (command === 'explain') return explainCommand(rest, values.format, io);
-  const paths = command === 'lint' ? rest : positionals;
+  const paths = command === 'lint' || command === 'audit' ? rest : positionals;
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    if (command !== 'audit') throw new UsageError('--concurrency is an option of `hostlint audit`');
+    if (!/^[1-9]\d*$/.test(values.concurrency)) throw new UsageError('--concurrency takes a whole number of at least 1');
+    concurrency = Number(values.concurrency);
+  }
 
   const formatName = values.format ?? 'stylish';
   const formatter = getFormatter(formatName);
@@ -153,11 +189,18 @@ async function run(argv: string[], io: Io): Promise<number> {
     const found = findConfigFile(cwd);
     config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
   }
+  if (command === 'audit') {
+    if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
+    if (values.fix || values['fix-dry-run'] || values.baseline || values['write-baseline']) throw new UsageError('`hostlint audit` does not take --fix, --fix-dry-run, --baseline or --write-baseline');
+    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, values, io });
+  }
 
   const useStdin = values.stdin || paths.includes('-');
+  if (useStdin && values.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to see the fixed text');
   let scopes: Scope[];
   let diagnostics: Parameters<typeof runScopes>[1] = [];
   let missing: string[] = [];
+  let reportOnly: ReportFilter | undefined;
   if (useStdin) {
     const name = values['stdin-filename'];
     if (!name) throw new UsageError('--stdin needs --stdin-filename NAME so hostlint knows what the text is (e.g. /etc/sysctl.d/90-net.conf)');
@@ -169,23 +212,89 @@ async function run(argv: string[], io: Io): Promise<number> {
     file.parsed = parseText(text, language);
     scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
   } else {
-    const loaded = loadPaths(paths.length ? paths : ['.'], { cwd, config });
+    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config });
     scopes = loaded.scopes;
     diagnostics = loaded.diagnostics;
     missing = loaded.missing;
+    reportOnly = loaded.reportOnly;
   }
   for (const m of missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
 
-  const report = runScopes(scopes, diagnostics, {
+  const engineOptions = {
     config,
     rules: allRules,
     cwd,
     reportUnusedDisableDirectives: unusedSeverity,
     toolVersion: version(),
-  });
+  };
+  // Only the files named inside a snapshot are reported (and fixed); the rest
+  // of the snapshot is there for its facts.
+  const reported = (file: string) => isReported(reportOnly, file);
+  let report: LintReport;
+  let writeFailed = false;
+  if (values.fix || values['fix-dry-run']) {
+    // Files that are not on disk as they are (members of a snapshot archive) are not fixed.
+    const absolute = new Map(scopes.flatMap((s) => s.files.map((f) => [f.path, f.absolutePath] as const)));
+    const onDisk = (file: string) => {
+      try {
+        return useStdin || statSync(absolute.get(file) ?? '').isFile();
+      } catch {
+        return false;
+      }
+    };
+    const run = lintAndFix(scopes, diagnostics, engineOptions, { canFix: (file) => reported(file) && onDisk(file) });
+    for (const w of run.warnings) io.stderr(`hostlint: ${w}\n`);
+    report = run.report;
+    if (values.fix) {
+      const written = new Set<string>();
+      for (const [file, entry] of run.fixed) {
+        try {
+          writeFixedFile(entry, written);
+        } catch (error) {
+          io.stderr(`hostlint: cannot write fixes to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+          writeFailed = true;
+        }
+      }
+    }
+  } else {
+    report = runScopes(scopes, diagnostics, engineOptions);
+  }
+  if (reportOnly) report = filterFiles(report, reported);
+  const internalError = report.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR));
+
+  let baseline: Set<string> | undefined;
+  if (values.baseline) {
+    try {
+      baseline = readBaseline(path.resolve(cwd, values.baseline), values.baseline);
+    } catch (error) {
+      if (error instanceof BaselineError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (values['write-baseline']) {
+    // The baseline is the JSON report of every result that counts now (no fixed texts).
+    const current = { ...report, files: report.files.map(({ output: _output, ...f }) => f) };
+    const text = json(current, { color: false });
+    try {
+      writeAtomically(path.resolve(cwd, values['write-baseline']), text);
+    } catch (error) {
+      io.stderr(`hostlint: cannot write ${values['write-baseline']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 2;
+    }
+    baseline ??= baselineFingerprints(current);
+  }
+  if (baseline) {
+    report = applyBaseline(report, baseline, { justification: `In the baseline ${values.baseline ?? values['write-baseline']}` });
+  }
+
   const shown = values.quiet ? onlyErrors(report) : report;
   const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
-  const output = formatter(shown, { color, sarifCategory: values['sarif-category'], includeSuppressed: values['include-suppressed'] ?? false });
+  const output = formatter(shown, {
+    color,
+    sarifCategory: values['sarif-category'],
+    includeSuppressed: values['include-suppressed'] ?? false,
+    warn: (message) => io.stderr(`hostlint: ${message}\n`),
+  });
   if (values['output-file']) {
     try {
       writeAtomically(path.resolve(cwd, values['output-file']), output);
@@ -196,8 +305,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   else io.stdout(output);
 
-  if (missing.length > 0) return 2;
-  if (report.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) return 2;
+  if (missing.length > 0 || writeFailed) return 2;
+  if (internalError) return 2;
   if (report.errorCount > 0) return 1;
   if (maxWarnings >= 0 && report.warningCount > maxWarnings) {
     io.stderr(`hostlint found too many warnings (maximum: ${maxWarnings}).\n`);
@@ -209,7 +318,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 function onlyErrors(report: LintReport): LintReport {
   return {
     ...report,
-    files: report.files.map((f) => ({ ...f, results: f.results.filter((r) => r.severity === 'error') })).filter((f) => f.results.length > 0),
+    files: report.files.map((f) => ({ ...f, results: f.results.filter((r) => r.severity === 'error') })).filter((f) => f.results.length > 0 || f.output !== undefined),
     warningCount: 0,
     noteCount: 0,
   };

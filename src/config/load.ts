@@ -35,6 +35,8 @@ export interface ConfigFacts {
   kubernetesNode?: ConfigFact<boolean>;
   nat?: ConfigFact<boolean>;
   physicalMtu?: ConfigFact<number>;
+  /** procps-ng version of the hosts (`sysctl --version`). */
+  procps?: ConfigFact<string>;
 }
 export interface ConfigFact<T> {
   value: T;

@@ -29,6 +29,7 @@ export function ruleMarkdown(meta: RuleMeta): string {
       out.push(`### ${ex.title} — ${verdict}`, '');
       const facts = ex.facts ? ` with facts ${JSON.stringify(ex.facts)}` : '';
       out.push(`\`${ex.filename}\`${facts}:`, '', '```', ex.code.replace(/\n$/, ''), '```', '');
+      for (const [name, text] of Object.entries(ex.files ?? {})) out.push(`linted together with \`${name}\`:`, '', '```', text.replace(/\n$/, ''), '```', '');
     }
   }
   out.push('## Sources', '');

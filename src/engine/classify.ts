@@ -34,12 +34,36 @@ export const SNAPSHOT_PATTERNS = [
   'sos_commands/networking/ip_-o_link',
   'sos_commands/networking/ip_-s_-d_link',
   'sos_commands/networking/ip_-d_link',
+  'sos_commands/networking/ip_-d_address',
+  'sos_commands/networking/ip_address',
+  'sos_commands/networking/iptables-save',
+  'sos_commands/firewall_tables/iptables-save',
+  'iptables-save',
   'uname',
   'var/lib/kubelet/config.yaml',
+  'etc/modules-load.d/*',
+  'run/modules-load.d/*',
+  'usr/local/lib/modules-load.d/*',
+  'usr/lib/modules-load.d/*',
+  'lib/modules-load.d/*',
+  'etc/modules',
+  'etc/udev/rules.d/*',
+  'installed-rpms',
+  'installed-debs',
 ];
 
-/** Host paths whose presence marks a Kubernetes node. */
-export const SNAPSHOT_MARKERS = ['/var/lib/kubelet', '/etc/kubernetes', '/etc/cni/net.d'];
+/** Host paths whose presence the snapshot records: Kubernetes-node markers, and evidence of systemd. */
+export const SNAPSHOT_MARKERS = [
+  '/var/lib/kubelet',
+  '/etc/kubernetes',
+  '/etc/cni/net.d',
+  // Evidence for sysctl-conf-not-read: the snapshot holds /etc/sysctl.d, and the host runs systemd.
+  '/etc/sysctl.d',
+  '/run/systemd/system',
+  '/usr/lib/systemd/systemd-sysctl',
+  '/lib/systemd/systemd-sysctl',
+  '/sos_commands/systemd',
+];
 
 /** Classify a file of a host snapshot by its path on the host (`/etc/sysctl.conf`). */
 export function classifyHostPath(hostPath: string): Classification | undefined {
@@ -56,8 +80,14 @@ export function classifyHostPath(hostPath: string): Classification | undefined {
   if (hostPath === '/sos_commands/kernel/sysctl_-a') return { language: 'sysctl-dump' };
   if (hostPath === '/sos_commands/kernel/uname_-a' || hostPath === '/uname') return { language: 'fact', factKind: 'uname' };
   if (/^\/sos_commands\/networking\/ip_(-o_link|-s_-d_link|-d_link)$/.test(hostPath)) return { language: 'fact', factKind: 'ip-link' };
+  if (/^\/sos_commands\/networking\/ip_(-d_)?address$/.test(hostPath)) return { language: 'fact', factKind: 'ip-address' };
+  if (/^\/(sos_commands\/(networking|firewall_tables)\/)?iptables-save$/.test(hostPath)) return { language: 'fact', factKind: 'iptables-save' };
   if (hostPath === '/var/lib/kubelet/config.yaml') return { language: 'kube' };
   if (/^\/proc\/sys\//.test(hostPath)) return { language: 'fact', factKind: 'proc-sys' };
+  if (/^\/(etc|run|usr\/local\/lib|usr\/lib|lib)\/modules-load\.d\/[^/]+\.conf$/.test(hostPath) || hostPath === '/etc/modules' || /^\/etc\/udev\/rules\.d\/[^/]+\.rules$/.test(hostPath)) {
+    return { language: 'fact', factKind: 'modules-load' };
+  }
+  if (hostPath === '/installed-rpms' || hostPath === '/installed-debs') return { language: 'fact', factKind: 'packages' };
   return undefined;
 }
 

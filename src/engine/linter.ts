@@ -19,10 +19,11 @@ import type {
   Severity,
   SourceFile,
 } from '../types.js';
+import { LineIndex } from '../parsers/line-index.js';
 import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
-import type { Scope } from './scope.js';
+import type { HostSummary, Scope } from './scope.js';
 
 export interface EngineOptions {
   config: Config;
@@ -31,6 +32,12 @@ export interface EngineOptions {
   /** Severity for unused disable directives, or off. */
   reportUnusedDisableDirectives?: Severity | 'off';
   toolVersion: string;
+  /**
+   * The run's hosts as summaries, when they are linted elsewhere (a fleet
+   * audit lints each host in a worker): the repository scope joins with these
+   * instead of the host scopes passed here.
+   */
+  cluster?: HostSummary[];
 }
 
 /** A diagnostic found while loading (unreadable file, path that does not exist). */
@@ -49,7 +56,10 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   const { config } = options;
   const results: Result[] = [];
   const usedRules = new Map<string, RuleMeta>();
-  for (const scope of scopes) scope.run = scopes;
+  for (const scope of scopes) {
+    scope.run = scopes;
+    if (options.cluster) scope.cluster = options.cluster;
+  }
 
   const enabled = options.rules.filter((rule) => {
     const base = config.ruleSetting(rule.meta.id, undefined)?.severity ?? rule.meta.severity;
@@ -109,6 +119,10 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
     const context: RuleContext = {
       id: rule.meta.id,
       options: { ...(rule.meta.defaultOptions ?? {}), ...(setting?.options ?? {}) },
+      optionsFor: (file: SourceFile) => ({
+        ...(rule.meta.defaultOptions ?? {}),
+        ...(config.ruleSetting(rule.meta.id, file.absolutePath)?.options ?? {}),
+      }),
       scope,
       report: (d: ReportDescriptor<string>) => {
         const file = d.file ?? current;
@@ -244,7 +258,15 @@ function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptio
     }
     list.sort(compareResults);
     if (file) addSnippetsAndFingerprints(file, list);
-    else for (const r of list) r.fingerprint = fingerprint(r, '', 0);
+    else {
+      // A file that was not read (read-error, missing): the message stands in for the line.
+      const seen = new Map<string, number>();
+      for (const r of list) {
+        const n = seen.get(`${r.ruleId}\0${r.message}`) ?? 0;
+        seen.set(`${r.ruleId}\0${r.message}`, n + 1);
+        r.fingerprint = fingerprint(r, r.message, '', n);
+      }
+    }
     out.push({ path, host: hosts.get(path) ?? list[0]?.host, results: list });
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -272,26 +294,53 @@ function compareResults(a: Result, b: Result): number {
 }
 
 /**
- * A fingerprint that survives unrelated edits: rule, file, the flagged line's
- * text with blanks folded, and which occurrence of that same triple it is.
- * Inserting lines above or below leaves it unchanged.
+ * A fingerprint that survives unrelated edits (SARIF
+ * `partialFingerprints["hostlint/v1"]`, the key `--baseline` matches on):
+ * sha256 of the rule id, the file's path, the flagged line's text with blanks
+ * folded, its neighbour, and which occurrence of that same tuple in the file
+ * (in position order) it is. Line numbers never enter, and the neighbour is
+ * the next non-blank line — never a line above — so inserting or deleting
+ * lines anywhere above a finding leaves its fingerprint unchanged, and so do
+ * changes of indentation, trailing blanks and line endings.
+ *
+ * The neighbour is taken only in YAML and JSON (`kube`, `cni`), where a flagged
+ * line is often a bare leaf (`value: "1440"`, `"mtu": 1440`) that repeats in
+ * the file: the next line tells repeated leaves apart without depending on
+ * their order, so fixing one of two identical findings does not re-identify
+ * the other. In the line-oriented formats (sysctl, resolv.conf, felix.cfg, fact
+ * files) a line names its own key, so the line alone identifies the finding
+ * and appending a line after it (the usual edit) changes nothing.
  */
 function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
   const lines = file.text.split(/\r\n|\r|\n/);
+  const norm = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const withNeighbour = file.language === 'kube' || file.language === 'cni';
   const seen = new Map<string, number>();
+  let offsets: LineIndex | undefined; // built only when a result carries a fix
   for (const r of results) {
-    const text = lines[r.position.start.line - 1] ?? '';
+    const index = r.position.start.line - 1;
+    const text = lines[index] ?? '';
     r.snippet = text.replace(/\s+$/, '');
-    const norm = text.replace(/\s+/g, ' ').trim();
-    const k = `${r.ruleId}\0${norm}`;
+    let neighbour = '';
+    if (withNeighbour) {
+      for (let i = index + 1; i < lines.length; i++) {
+        neighbour = norm(lines[i]!);
+        if (neighbour !== '') break;
+      }
+    }
+    const k = `${r.ruleId}\0${norm(text)}\0${neighbour}`;
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
-    r.fingerprint = fingerprint(r, norm, n);
+    r.fingerprint = fingerprint(r, norm(text), neighbour, n);
+    if (r.fix) {
+      const at = (offsets ??= new LineIndex(file.text));
+      r.fix = { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, position: at.position(e.range[0], e.range[1]) })) };
+    }
   }
 }
 
-function fingerprint(r: Result, normalizedLine: string, occurrence: number): string {
-  return createHash('sha256').update(`${r.ruleId}\0${r.file}\0${normalizedLine}\0${occurrence}`).digest('hex').slice(0, 32);
+function fingerprint(r: Result, normalizedLine: string, neighbour: string, occurrence: number): string {
+  return createHash('sha256').update(`${r.ruleId}\0${r.file}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
 }
 
 /** Helper for rules: a related location from evidence. */

@@ -18,19 +18,58 @@ import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
 import { decode, DEFAULT_MAX_FILE_BYTES, sourceFile } from './read.js';
 import { Scope } from './scope.js';
-import { DirectorySnapshot, isSnapshotDir } from './snapshot.js';
+import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
+import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
 
 export interface LoadOptions {
   cwd: string;
   config: Config;
   maxFileBytes?: number;
+  /**
+   * Do not load host snapshots, only find them (`Loaded.hosts`): a fleet
+   * audit loads each host on its own, in a worker, with `loadHost`.
+   */
+  deferHosts?: boolean;
 }
+
+/** A host snapshot found under the paths, not loaded yet. */
+export type HostRef =
+  | { kind: 'directory'; root: string }
+  /** `explicit`: named on the command line (an archive found by walking that holds no snapshot is skipped silently). */
+  | { kind: 'archive'; file: string; explicit: boolean };
 
 export interface Loaded {
   scopes: Scope[];
   diagnostics: LoadDiagnostic[];
   /** Paths given that do not exist (a usage error). */
   missing: string[];
+  /**
+   * Set when files or directories inside a snapshot were named without the
+   * snapshot itself (pre-commit passes the files a commit changes): the whole
+   * snapshot is loaded for its facts, but only the named paths are reported.
+   */
+  reportOnly?: ReportFilter;
+  /**
+   * Host snapshots found but not loaded: every snapshot with `deferHosts`,
+   * else the archives (reading an archive is asynchronous; `loadPathsAsync`
+   * loads them).
+   */
+  hosts: HostRef[];
+}
+
+/** Snapshot roots (display paths) whose results are limited to the selected paths. */
+export interface ReportFilter {
+  roots: string[];
+  /** Display paths of the named files and directories inside those roots. */
+  selected: string[];
+}
+
+/** Whether results of the file at display path `file` are reported under `filter`. */
+export function isReported(filter: ReportFilter | undefined, file: string): boolean {
+  if (!filter) return true;
+  const under = (p: string, dir: string) => dir === '.' || p === dir || p.startsWith(dir + '/');
+  if (!filter.roots.some((root) => under(file, root))) return true;
+  return filter.selected.some((sel) => under(file, sel));
 }
 
 /** Parse text in a language; a parser failure becomes a problem, never an exception. */
@@ -77,16 +116,27 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
   const missing: string[] = [];
   const snapshots = new Map<string, { snap: DirectorySnapshot }>();
   const repoFiles = new Map<string, { explicit: boolean }>();
+  const archives = new Map<string, { explicit: boolean }>();
 
-  // A file inside a snapshot is linted with its whole snapshot (the facts live there).
-  const addSnapshotFile = (root: string) => {
+  // A path inside a snapshot is linted with its whole snapshot (the facts live
+  // there), but only that path is reported unless the snapshot itself is named.
+  const wholeSnapshots = new Set<string>();
+  const selected = new Map<string, string[]>();
+  const addSnapshotPath = (root: string, abs: string) => {
     if (!snapshots.has(root)) snapshots.set(root, { snap: new DirectorySnapshot(root) });
+    const hostPath = '/' + path.relative(root, abs).split(path.sep).join('/');
+    // Symlinks inside the snapshot resolve the way the host resolves them: report
+    // the file under the path it is loaded as.
+    const resolved = snapshots.get(root)!.snap.resolve(hostPath);
+    const shown = displayPath(cwd, resolved.ok ? path.join(root, resolved.hostPath) : abs);
+    selected.set(root, [...(selected.get(root) ?? []), shown]);
   };
 
   const walk = (dir: string, top: string) => {
     if (config.isIgnored(dir) && dir !== top) return;
     if (isSnapshotDir(dir)) {
       snapshots.set(dir, { snap: new DirectorySnapshot(dir) });
+      wholeSnapshots.add(dir);
       return;
     }
     let entries;
@@ -102,7 +152,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) walk(abs, top);
       } else if (e.isFile()) {
-        if (!config.isIgnored(abs)) repoFiles.set(abs, { explicit: false });
+        if (!config.isIgnored(abs)) (isArchiveName(e.name) ? archives : repoFiles).set(abs, { explicit: false });
       } else if (e.isSymbolicLink()) {
         // Follow a file symlink only when it stays inside the tree being linted.
         try {
@@ -134,20 +184,31 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     }
     if (st.isDirectory()) {
       const root = snapshotAncestor(abs, cwd);
-      if (root && root !== abs) {
-        snapshots.set(root, { snap: new DirectorySnapshot(root) });
-      } else walk(abs, abs);
+      if (root && root !== abs) addSnapshotPath(root, abs);
+      else walk(abs, abs);
     } else {
+      // A file named explicitly still honours the configuration's `ignores`
+      // (pre-commit names every changed file).
+      if (config.isIgnored(abs)) continue;
       const root = snapshotAncestor(path.dirname(abs), cwd);
-      if (root) addSnapshotFile(root);
-      else repoFiles.set(abs, { explicit: true });
+      if (root) addSnapshotPath(root, abs);
+      else (isArchiveName(abs) ? archives : repoFiles).set(abs, { explicit: true });
     }
   }
+  const partialRoots = [...selected.keys()].filter((root) => !wholeSnapshots.has(root));
+  const reportOnly: ReportFilter | undefined = partialRoots.length
+    ? { roots: partialRoots.map((r) => displayPath(cwd, r)), selected: partialRoots.flatMap((r) => selected.get(r)!) }
+    : undefined;
 
   const scopes: Scope[] = [];
+  const hosts: HostRef[] = [];
   for (const { snap } of [...snapshots.values()].sort((a, b) => (a.snap.root < b.snap.root ? -1 : 1))) {
-    scopes.push(loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }));
+    if (options.deferHosts) hosts.push({ kind: 'directory', root: snap.root });
+    else scopes.push(loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }));
   }
+  for (const [file, { explicit }] of archives) hosts.push({ kind: 'archive', file, explicit });
+  const refPath = (r: HostRef) => (r.kind === 'directory' ? r.root : r.file);
+  hosts.sort((a, b) => (refPath(a) < refPath(b) ? -1 : refPath(a) > refPath(b) ? 1 : 0));
 
   const files: SourceFile[] = [];
   for (const [abs, { explicit }] of [...repoFiles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -175,10 +236,56 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     file.parsed = parseText(t, cls.language);
     files.push(file);
   }
-  if (files.length > 0 || scopes.length === 0) {
+  if (files.length > 0 || (scopes.length === 0 && hosts.length === 0)) {
     scopes.push(new Scope({ kind: 'repository', name: '(repository)', files, config }));
   }
-  return { scopes, diagnostics, missing };
+  return { scopes, diagnostics, missing, hosts, ...(reportOnly ? { reportOnly } : {}) };
+}
+
+/** `loadPaths`, with the archive snapshots it found opened and loaded too. */
+export async function loadPathsAsync(paths: string[], options: LoadOptions): Promise<Loaded> {
+  const loaded = loadPaths(paths, { ...options, deferHosts: false });
+  const extra: Scope[] = [];
+  for (const ref of loaded.hosts) {
+    const r = await loadHost(ref, options);
+    loaded.diagnostics.push(...r.diagnostics);
+    if (r.scope) extra.push(r.scope);
+  }
+  if (extra.length === 0) return { ...loaded, hosts: [] };
+  const repo = loaded.scopes.filter((s) => s.kind === 'repository' && s.files.length > 0);
+  const hostScopes = [...loaded.scopes.filter((s) => s.kind === 'host'), ...extra].sort((a, b) => (a.root! < b.root! ? -1 : a.root! > b.root! ? 1 : 0));
+  return { ...loaded, scopes: [...hostScopes, ...repo], hosts: [] };
+}
+
+/**
+ * Load one host snapshot (a directory, or an archive read in memory) into its
+ * scope. No scope for an archive that cannot be read (a diagnostic names it)
+ * or, found by walking, holds no snapshot (skipped: e.g. a Helm chart).
+ */
+export async function loadHost(
+  ref: HostRef,
+  options: LoadOptions,
+): Promise<{ scope?: Scope; snapshot?: Snapshot; diagnostics: LoadDiagnostic[] }> {
+  const { cwd, config } = options;
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const diagnostics: LoadDiagnostic[] = [];
+  if (ref.kind === 'directory') {
+    const snap = new DirectorySnapshot(ref.root);
+    return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
+  }
+  const opened = await openArchive(ref.file, { maxFileBytes: maxBytes });
+  const file = displayPath(cwd, ref.file);
+  if (!opened.ok) {
+    const base = path.basename(ref.file);
+    const host = base.slice(0, base.length - (archiveSuffix(base)?.length ?? 0));
+    if (!opened.notSnapshot || ref.explicit) diagnostics.push({ ruleId: READ_ERROR, file, message: `Archive ${opened.reason}`, host });
+    return { diagnostics };
+  }
+  const snap = opened.snapshot;
+  for (const r of opened.refused) {
+    diagnostics.push({ ruleId: READ_ERROR, file: `${file}${MEMBER_SEPARATOR}${r.member}`, message: `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
+  }
+  return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -231,15 +338,15 @@ function readText(abs: string, maxBytes: number): { ok: true; text: string } | {
   return d.ok ? d : { ok: false, reason: d.reason };
 }
 
-function loadSnapshot(
-  snap: DirectorySnapshot,
+export function loadSnapshot(
+  snap: Snapshot,
   ctx: { cwd: string; config: Config; maxBytes: number; diagnostics: LoadDiagnostic[] },
 ): Scope {
   const files: SourceFile[] = [];
   const masked: string[] = [];
   const byResolved = new Map<string, SourceFile>();
   const host = snap.name;
-  const display = (hostPath: string) => displayPath(ctx.cwd, path.join(snap.root, hostPath));
+  const display = (hostPath: string) => snap.display(ctx.cwd, hostPath);
   const load = (hostPath: string): SourceFile | undefined => {
     const cls = classifyHostPath(hostPath);
     if (!cls) return undefined;
@@ -294,6 +401,7 @@ function loadSnapshot(
     config: ctx.config,
     markers: snap.markers(),
     masked,
+    display,
     readHostFile: (hostPath) => {
       const f = load(hostPath);
       return f;

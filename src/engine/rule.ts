@@ -31,8 +31,10 @@ export interface ReportDescriptor<M extends string> {
 
 export interface RuleContext<M extends string = string, O = Record<string, unknown>> {
   readonly id: string;
-  /** Options after the schema's defaults were applied. */
+  /** Options after the schema's defaults were applied (from the configuration's top-level `rules`). */
   readonly options: O;
+  /** Options in force for one file: top-level options with matching `overrides` applied. */
+  optionsFor(file: SourceFile): O;
   /** The scope the rule runs in: its files and facts. */
   readonly scope: Scope;
   report(descriptor: ReportDescriptor<M>): void;

@@ -12,9 +12,11 @@
  */
 import semver from 'semver';
 import { buildCalicoView, type CalicoView } from '../calico/view.js';
+import { hostCalicoFacts, type HostCalicoFacts } from '../calico/host.js';
 import { getScalar } from '../parsers/data-tree.js';
 import type { Config, ConfigFact, ConfigFacts } from '../config/load.js';
 import type {
+  DataNode,
   Evidence,
   Fact,
   FactRoot,
@@ -68,6 +70,8 @@ export interface LiveValue {
 export class SysctlSet {
   private readonly explicit = new Map<string, EffectiveSetting>();
   private readonly globs: SysctlEntry[] = [];
+  /** `-key` lines without `=`: keys (or globs) that glob assignments must not touch. */
+  private readonly exclusions: RegExp[] = [];
 
   constructor(
     readonly scope: Scope,
@@ -78,6 +82,7 @@ export class SysctlSet {
       const tree = file.parsed?.tree as SysctlRoot | undefined;
       if (!tree) continue;
       for (const node of tree.children) {
+        if (node.type === 'exclusion') this.exclusions.push(globToRegExp(node.key.name));
         if (node.type !== 'assignment') continue;
         if (node.key.glob) {
           this.globs.push({ file, node });
@@ -85,7 +90,9 @@ export class SysctlSet {
         }
         const key = node.key.name;
         const prev = this.explicit.get(key);
-        const shadowed = prev ? [...prev.shadowed, { file: prev.file, node: prev.node }] : [];
+        // Reuse the replaced setting's list (nothing else holds it yet): linear, not quadratic, in repeats.
+        const shadowed = prev ? prev.shadowed : [];
+        if (prev) shadowed.push({ file: prev.file, node: prev.node });
         this.explicit.set(key, { key, value: node.value.value, file, node, shadowed });
       }
     }
@@ -95,11 +102,27 @@ export class SysctlSet {
   effective(key: string): EffectiveSetting | undefined {
     const hit = this.explicit.get(key);
     if (hit) return hit;
+    if (this.exclusions.some((re) => re.test(key))) return undefined; // `-key`: globs leave it alone
     for (let i = this.globs.length - 1; i >= 0; i--) {
       const g = this.globs[i]!;
       if (globToRegExp(g.node.key.name).test(key)) return { key, value: g.node.value.value, file: g.file, node: g.node, shadowed: [] };
     }
     return undefined;
+  }
+
+  /** The entry applied last of the given ones (later file, then later line). */
+  lastApplied<T extends SysctlEntry>(...entries: Array<T | undefined>): T | undefined {
+    let best: T | undefined;
+    for (const e of entries) {
+      if (!e) continue;
+      if (!best) best = e;
+      else {
+        const fa = this.files.indexOf(best.file);
+        const fb = this.files.indexOf(e.file);
+        if (fb > fa || (fb === fa && (e.node.position.start.offset ?? 0) > (best.node.position.start.offset ?? 0))) best = e;
+      }
+    }
+    return best;
   }
 
   /** Every explicit effective setting. */
@@ -133,6 +156,8 @@ export interface FactSet {
   kubernetesNode: Fact<boolean>;
   nat: Fact<boolean>;
   physicalMtu: Fact<{ mtu: number; iface?: string }>;
+  /** procps-ng, whose `sysctl -p` / `sysctl --system` reads the sysctl files outside systemd-sysctl. */
+  procps: Fact<{ version: string }>;
 }
 
 const DEFAULT_MTU_IFACE_PATTERN = /^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)/;
@@ -151,6 +176,25 @@ export interface ScopeInit {
   masked?: string[];
   /** Reads a host path lazily (for `/proc/sys/...` values); undefined when absent. */
   readHostFile?: (hostPath: string) => SourceFile | undefined;
+  /** Display path of a host path of the snapshot (directory or archive member). */
+  display?: (hostPath: string) => string;
+}
+
+/**
+ * What the repository scope needs to know about one host of the run: its
+ * facts, serialisable (a fleet audit computes them in a worker and sends them
+ * to the main thread, where the cluster's manifests are joined with them).
+ */
+export interface HostSummary {
+  name: string;
+  facts: FactSet;
+  /** What Calico rules join with the cluster's manifests (rp_filter, interfaces, felix.cfg). */
+  calico?: HostCalicoFacts;
+}
+
+/** The summary of a host scope. */
+export function summarizeHost(scope: Scope): HostSummary {
+  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope) };
 }
 
 export class Scope {
@@ -161,6 +205,12 @@ export class Scope {
   readonly config: Config;
   /** The run's other scopes (set by the engine), for joins across scopes. */
   run: Scope[] = [];
+  /**
+   * The hosts of the run as summaries, when they were linted elsewhere (a
+   * fleet audit's workers); otherwise the host scopes of `run` are used.
+   */
+  cluster: HostSummary[] | undefined;
+  private readonly displayHostPath: ScopeInit['display'];
   private readonly markers: Set<string>;
   private readonly masked: string[];
   private readonly readHostFile: ScopeInit['readHostFile'];
@@ -175,6 +225,12 @@ export class Scope {
     this.markers = init.markers ?? new Set();
     this.masked = init.masked ?? [];
     this.readHostFile = init.readHostFile;
+    this.displayHostPath = init.display;
+  }
+
+  /** Forget every derived fact (after `--fix` changed a file's text and tree). */
+  invalidate(): void {
+    this.cache.clear();
   }
 
   private memo<T>(key: string, f: () => T): T {
@@ -258,21 +314,28 @@ export class Scope {
       physicalMtu: c.physicalMtu
         ? { known: true, value: { mtu: c.physicalMtu.value }, evidence: [c.physicalMtu.evidence] }
         : this.clusterPhysicalMtu(),
+      procps: c.procps ? versionFact('procps-ng', c.procps.value, c.procps.evidence) : unknown('set `facts.procps` in .hostlint.yaml (the procps-ng version of the hosts, as `sysctl --version` prints it)'),
     };
   }
 
   /** The smallest physical MTU among the run's Kubernetes-node hosts: the cluster the manifests describe. */
   private clusterPhysicalMtu(): Fact<{ mtu: number; iface?: string }> {
-    let best: { mtu: number; iface: string; evidence: Evidence[] } | undefined;
-    for (const host of this.run) {
-      if (host.kind !== 'host') continue;
-      const f = host.facts();
+    let best: { mtu: number; iface: string; evidence: Evidence[]; host: string } | undefined;
+    let nodes = 0;
+    const hosts = this.cluster ?? this.run.filter((s) => s.kind === 'host').map(summarizeHost);
+    for (const { name, facts: f } of hosts) {
       if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.physicalMtu.known) continue;
+      nodes++;
       if (!best || f.physicalMtu.value.mtu < best.mtu) {
-        best = { mtu: f.physicalMtu.value.mtu, iface: f.physicalMtu.value.iface ?? '', evidence: f.physicalMtu.evidence };
+        best = { mtu: f.physicalMtu.value.mtu, iface: f.physicalMtu.value.iface ?? '', evidence: f.physicalMtu.evidence, host: name };
       }
     }
-    if (best) return { known: true, value: { mtu: best.mtu, iface: best.iface }, evidence: best.evidence };
+    if (best) {
+      // The deciding node's evidence, saying why it decides.
+      const why = nodes === 1 ? `the only Kubernetes node in the run` : `the smallest among ${nodes} Kubernetes nodes in the run`;
+      const evidence = best.evidence.map((e) => ({ ...e, message: `${e.message} on ${best!.host}, ${why}` }));
+      return { known: true, value: { mtu: best.mtu, iface: best.iface }, evidence };
+    }
     return unknown('set `facts.physicalMtu` in .hostlint.yaml, or lint the manifests together with a Kubernetes node snapshot');
   }
 
@@ -280,9 +343,76 @@ export class Scope {
     return {
       kernel: this.hostKernel() ?? (c.kernel ? kernelFact(c.kernel.value, c.kernel.evidence) : unknown(`add \`proc/sys/kernel/osrelease\` or \`sos_commands/kernel/uname_-a\` to the snapshot of ${this.name}, or set \`facts.kernel\``)),
       kubernetesNode: this.hostKubernetesNode() ?? fromConfig(c.kubernetesNode, `set \`facts.kubernetesNode\` for ${this.name}`),
-      nat: fromConfig(c.nat, `set \`facts.nat\` for ${this.name}`),
+      // The configuration says how clients reach the host; without it, a MASQUERADE rule shows NAT here.
+      nat: c.nat ? fromConfig(c.nat, '') : (this.hostNat() ?? unknown(`set \`facts.nat\` for ${this.name} (or add \`iptables-save\` output to its snapshot)`)),
       physicalMtu: this.hostPhysicalMtu(c),
+      procps:
+        this.hostProcps() ??
+        (c.procps
+          ? versionFact('procps-ng', c.procps.value, c.procps.evidence)
+          : unknown(`add sosreport's \`installed-rpms\` or \`installed-debs\` to the snapshot of ${this.name}, or set \`facts.procps\``)),
     };
+  }
+
+  /**
+   * The procps-ng version from the package list of an sosreport snapshot:
+   * `installed-rpms` (`procps-ng-3.3.10-28.el7.x86_64   <install date>`) or
+   * `installed-debs` (`dpkg -l`: `ii  procps  2:4.0.2-3  amd64  ...`).
+   */
+  private hostProcps(): Fact<{ version: string }> | undefined {
+    for (const file of this.filesOf('fact')) {
+      const tree = file.parsed!.tree as FactRoot;
+      if (tree.factKind !== 'packages') continue;
+      for (const line of tree.children) {
+        const m = /^(procps(?:-ng)?-)(\d+\.\d+(?:\.\d+)?)-\S/.exec(line.value) ?? /^(ii\s+procps(?::\S+)?\s+(?:\d+:)?)(\d+\.\d+(?:\.\d+)?)[-+~\s]/.exec(line.value);
+        if (!m) continue;
+        const fact = versionFact('procps-ng', m[2]!, { file: file.path, position: shift(line.position, m[1]!.length, m[2]!.length), message: `procps-ng ${m[2]} is installed` });
+        if (fact.known) return fact;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether a host path exists in the snapshot: a file hostlint read, or a recorded marker directory. */
+  hasHostPath(hostPath: string): boolean {
+    if (this.markers.has(hostPath)) return true;
+    const dir = hostPath.endsWith('/') ? hostPath : `${hostPath}/`;
+    return this.files.some((f) => f.hostPath === hostPath || (f.hostPath ?? '').startsWith(dir) || (f.linkedFrom ?? []).some((l) => l === hostPath || l.startsWith(dir)));
+  }
+
+  /**
+   * NAT on this host from `iptables-save` output: a rule jumping to
+   * MASQUERADE (Kubernetes nodes masquerade pod traffic; NAT gateways and
+   * Docker hosts do too). Only a positive fact: no such rule is not evidence
+   * that clients do not arrive through NAT elsewhere.
+   */
+  private hostNat(): Fact<boolean> | undefined {
+    for (const file of this.filesOf('fact')) {
+      const tree = file.parsed!.tree as FactRoot;
+      if (tree.factKind !== 'iptables-save') continue;
+      for (const line of tree.children) {
+        if (!/^\s*-A\s+\S+.*\s-j\s+MASQUERADE(\s|$)/.test(line.value)) continue;
+        const text = line.value.trim();
+        const position = shift(line.position, line.value.indexOf(text), text.length);
+        return { known: true, value: true, evidence: [{ file: file.path, position, message: `NAT on ${this.name}: iptables MASQUERADE rule \`${text}\`` }] };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The kubelet's `protectKernelDefaults` (KubeletConfiguration in
+   * /var/lib/kubelet/config.yaml; default false): known when the snapshot has
+   * the kubelet's configuration file.
+   */
+  protectKernelDefaults(): Fact<boolean> {
+    const cfg = this.kubeletConfig();
+    if (!cfg) return unknown(`add \`var/lib/kubelet/config.yaml\` to the snapshot of ${this.name}`);
+    const node = getScalar(cfg.body, 'protectKernelDefaults');
+    if (node && typeof node.value === 'boolean') {
+      return { known: true, value: node.value, evidence: [{ file: cfg.file.path, position: node.position, message: `kubelet protectKernelDefaults: ${node.value}` }] };
+    }
+    return { known: true, value: false, evidence: [{ file: cfg.file.path, message: 'The kubelet configuration does not set protectKernelDefaults (default false)' }] };
   }
 
   private hostKernel(): Fact<Kernel> | undefined {
@@ -302,7 +432,8 @@ export class Scope {
       const tree = file.parsed!.tree as FactRoot;
       if (tree.factKind !== 'uname') continue;
       for (const line of tree.children) {
-        const m = /^(Linux\s+\S+\s+)(\d+\.\d+\S*)/.exec(line.value);
+        // `uname -a` (`Linux host 5.4.0-99-generic #112-Ubuntu ...`), or `uname -r` alone.
+        const m = /^(Linux\s+\S+\s+)(\d+\.\d+\S*)/.exec(line.value) ?? /^(\s*)(\d+\.\d+\.\d+\S*)\s*$/.exec(line.value);
         if (!m) continue;
         const position = shift(line.position, m[1]!.length, m[2]!.length);
         const fact = kernelFact(m[2]!, { file: file.path, position, message: `Kernel release ${m[2]}` });
@@ -315,7 +446,8 @@ export class Scope {
   private hostKubernetesNode(): Fact<boolean> | undefined {
     for (const marker of ['/var/lib/kubelet', '/etc/kubernetes', '/etc/cni/net.d']) {
       if (this.markers.has(marker)) {
-        return { known: true, value: true, evidence: [{ file: `${this.displayRoot()}${marker}`, message: `\`${marker}\` exists on ${this.name}` }] };
+        const file = this.displayHostPath ? this.displayHostPath(marker) : `${this.displayRoot()}${marker}`;
+        return { known: true, value: true, evidence: [{ file, message: `\`${marker}\` exists on ${this.name}` }] };
       }
     }
     return undefined;
@@ -328,7 +460,7 @@ export class Scope {
     return this.name;
   }
 
-  /** Network interfaces of the host, from `/sys/class/net` or `ip link` output. */
+  /** Network interfaces of the host, from `/sys/class/net`, else `ip link` / `ip address` output. */
   interfaces(): NetInterface[] {
     return this.memo('interfaces', () => {
       const byName = new Map<string, NetInterface>();
@@ -350,7 +482,7 @@ export class Scope {
           const iface = byName.get(m[1]!);
           if (iface && tree.children[0]) iface.state = tree.children[0].value.trim();
         }
-        if (tree.factKind === 'ip-link') {
+        if (tree.factKind === 'ip-link' || tree.factKind === 'ip-address') {
           for (const line of tree.children) {
             const l = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<[^>]*>\s+mtu\s+(\d+)(?:.*?\sstate\s+(\S+))?/.exec(line.value);
             if (!l || byName.has(l[1]!)) continue;
@@ -386,11 +518,27 @@ export class Scope {
       for (const doc of tree?.children ?? []) {
         if (doc.kind !== 'KubeletConfiguration') continue;
         const node = getScalar(doc.body, 'resolvConf');
-        if (node && typeof node.value === 'string' && node.value !== '') {
-          return { value: node.value, evidence: { file: cfg!.path, position: node.position, message: `kubelet resolvConf: ${node.value}` } };
+        // resolvConf is a *string in KubeletConfiguration v1beta1: absent or null takes the
+        // default, an explicit "" gives pods no node resolver settings at all.
+        if (node && typeof node.value === 'string') {
+          const value = node.value;
+          return { value, evidence: { file: cfg!.path, position: node.position, message: `kubelet resolvConf: ${JSON.stringify(value)}` } };
         }
       }
       return { value: '/etc/resolv.conf' };
+    });
+  }
+
+  /**
+   * The KubeletConfiguration document of this host (/var/lib/kubelet/config.yaml),
+   * when the snapshot has one.
+   */
+  kubeletConfig(): { file: SourceFile; body: DataNode } | undefined {
+    return this.memo('kubeletConfig', () => {
+      const file = this.hostFile('/var/lib/kubelet/config.yaml');
+      const tree = file?.parsed?.tree as KubeRoot | undefined;
+      const doc = tree?.children.find((d) => d.kind === 'KubeletConfiguration' && d.body);
+      return file && doc?.body ? { file, body: doc.body } : undefined;
     });
   }
 
@@ -404,7 +552,7 @@ export class Scope {
     return this.memo('calicoSets', () => {
       const groups = new Map<string, SourceFile[]>();
       for (const f of this.files) {
-        if ((f.language !== 'kube' && f.language !== 'cni') || !f.parsed) continue;
+        if ((f.language !== 'kube' && f.language !== 'cni' && f.language !== 'felix') || !f.parsed) continue;
         const key = this.kind === 'host' ? '' : f.path.slice(0, f.path.lastIndexOf('/') + 1);
         const list = groups.get(key) ?? [];
         list.push(f);
@@ -416,7 +564,7 @@ export class Scope {
           kube.map((f) => ({ path: f.path, tree: f.parsed!.tree as KubeRoot })),
           (p) => kube.find((f) => f.path === p)?.text ?? '',
         );
-        return { view, kube, cni: files.filter((f) => f.language === 'cni') };
+        return { view, kube, cni: files.filter((f) => f.language === 'cni'), felix: files.filter((f) => f.language === 'felix') };
       });
     });
   }
@@ -427,6 +575,8 @@ export interface CalicoSet {
   view: CalicoView;
   kube: SourceFile[];
   cni: SourceFile[];
+  /** Felix's felix.cfg (on a host: /etc/calico/felix.cfg). */
+  felix: SourceFile[];
 }
 
 /**
@@ -468,6 +618,12 @@ function kernelFact(release: string, evidence: Evidence): Fact<Kernel> {
   const v = semver.coerce(release);
   if (!v) return unknown(`kernel release \`${release}\` is not a version`);
   return { known: true, value: { release, version: v.version }, evidence: [evidence] };
+}
+
+function versionFact(what: string, version: string, evidence: Evidence): Fact<{ version: string }> {
+  const v = semver.coerce(version);
+  if (!v) return unknown(`${what} version \`${version}\` is not a version`);
+  return { known: true, value: { version: v.version }, evidence: [evidence] };
 }
 
 function fromConfig<T>(fact: ConfigFact<T> | undefined, hint: string): Fact<T> {

@@ -13,6 +13,73 @@ export type Resolved =
   | { ok: false; missing: true }
   | { ok: false; missing: false; reason: string };
 
+export type ReadResult = { ok: true; bytes: Buffer; size: number } | { ok: false; missing: boolean; reason: string };
+
+/**
+ * A snapshot's files, wherever they are kept (a directory, an archive): the
+ * loader reads a host through this and does not care which form it has.
+ * Every path is a host path (`/etc/sysctl.conf`); links resolve inside.
+ */
+export interface Snapshot {
+  /** The host's name: the directory's name, or the archive's name without its suffix. */
+  readonly name: string;
+  /** Absolute path of the snapshot directory or of the archive file (configuration globs match it). */
+  readonly root: string;
+  /** What the snapshot is, for summaries. */
+  readonly form: 'directory' | 'sosreport' | 'archive';
+  /** Path shown to users for a host path, relative to `cwd` (`fleet/db02.tgz!/sosreport-db02/etc/sysctl.conf`). */
+  display(cwd: string, hostPath: string): string;
+  resolve(hostPath: string): Resolved;
+  list(hostDir: string): string[];
+  read(hostPath: string): ReadResult;
+  exists(hostPath: string): boolean;
+  /** Host paths of the files hostlint reads in this snapshot. */
+  listReadable(): string[];
+  /** The marker paths (`/var/lib/kubelet`, ...) that exist. */
+  markers(): Set<string>;
+}
+
+/** Host paths matching SNAPSHOT_PATTERNS that exist in `snap` (`*` is one path segment). */
+export function listReadable(snap: Pick<Snapshot, 'list' | 'exists'>): string[] {
+  const out: string[] = [];
+  for (const pattern of SNAPSHOT_PATTERNS) {
+    const parts = pattern.split('/');
+    const expand = (prefix: string, rest: string[]): void => {
+      if (rest.length === 0) {
+        out.push(prefix);
+        return;
+      }
+      const [head, ...tail] = rest;
+      if (head === '*') {
+        for (const name of snap.list(prefix || '/')) expand(`${prefix}/${name}`, tail);
+      } else if (tail.length === 0 ? snap.exists(`${prefix}/${head}`) : true) {
+        expand(`${prefix}/${head}`, tail);
+      }
+    };
+    expand('', parts);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * The host name of a snapshot named the way sos names its reports
+ * (`sosreport-<host>-<date>-<id>`): the content of the report's `hostname`
+ * file (a root link to `sos_commands/host/hostname`). Otherwise, and when that
+ * file is missing, the snapshot's own name.
+ */
+export function sosHostName(snap: Pick<Snapshot, 'read'>, name: string): string {
+  if (!/^sosreport-/i.test(name)) return name;
+  const r = snap.read('/hostname');
+  if (!r.ok || r.size > 4096) return name;
+  const host = r.bytes.toString('utf8').split(/\r?\n/)[0]!.trim();
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host) ? host : name;
+}
+
+/** The SNAPSHOT_MARKERS that exist in `snap`. */
+export function markersOf(snap: Pick<Snapshot, 'exists'>): Set<string> {
+  return new Set(SNAPSHOT_MARKERS.filter((m) => snap.exists(m)));
+}
+
 /** A directory is a snapshot when it holds `etc/` and one of `proc/`, `sys/`, `sos_commands/`. */
 export function isSnapshotDir(dir: string): boolean {
   return isDir(path.join(dir, 'etc')) && ['proc', 'sys', 'sos_commands'].some((d) => isDir(path.join(dir, d)));
@@ -26,14 +93,25 @@ function isDir(p: string): boolean {
   }
 }
 
-export class DirectorySnapshot {
+export class DirectorySnapshot implements Snapshot {
   constructor(
     /** Absolute path of the snapshot directory. */
     readonly root: string,
   ) {}
 
   get name(): string {
-    return path.basename(this.root);
+    return (this.hostName ??= sosHostName(this, path.basename(this.root)));
+  }
+
+  private hostName: string | undefined;
+
+  get form(): 'directory' | 'sosreport' {
+    return isDir(path.join(this.root, 'sos_commands')) ? 'sosreport' : 'directory';
+  }
+
+  display(cwd: string, hostPath: string): string {
+    const rel = path.relative(cwd, path.join(this.root, hostPath));
+    return (rel === '' ? '.' : rel).split(path.sep).join('/');
   }
 
   /** Resolve a host path component by component, following symlinks inside the snapshot. */
@@ -89,7 +167,7 @@ export class DirectorySnapshot {
     }
   }
 
-  read(hostPath: string): { ok: true; bytes: Buffer; size: number } | { ok: false; missing: boolean; reason: string } {
+  read(hostPath: string): ReadResult {
     const r = this.resolve(hostPath);
     if (!r.ok) return { ok: false, missing: r.missing, reason: r.missing ? 'does not exist' : r.reason };
     if (r.isDirectory) return { ok: false, missing: false, reason: 'is a directory, not a file' };
@@ -102,28 +180,11 @@ export class DirectorySnapshot {
 
   /** Host paths of the files hostlint reads in this snapshot. */
   listReadable(): string[] {
-    const out: string[] = [];
-    for (const pattern of SNAPSHOT_PATTERNS) {
-      const parts = pattern.split('/');
-      const expand = (prefix: string, rest: string[]): void => {
-        if (rest.length === 0) {
-          out.push(prefix);
-          return;
-        }
-        const [head, ...tail] = rest;
-        if (head === '*') {
-          for (const name of this.list(prefix || '/')) expand(`${prefix}/${name}`, tail);
-        } else if (tail.length === 0 ? this.exists(`${prefix}/${head}`) : true) {
-          expand(`${prefix}/${head}`, tail);
-        }
-      };
-      expand('', parts);
-    }
-    return [...new Set(out)];
+    return listReadable(this);
   }
 
   /** The marker paths (`/var/lib/kubelet`, ...) that exist. */
   markers(): Set<string> {
-    return new Set(SNAPSHOT_MARKERS.filter((m) => this.exists(m)));
+    return markersOf(this);
   }
 }

@@ -2,6 +2,7 @@
  * Output formatters: pure functions from a finished run to the text written
  * to the terminal or to `--output-file`.
  */
+import { github } from './github.js';
 import { json } from './json.js';
 import { sarif } from './sarif.js';
 import type { Formatter } from './shared.js';
@@ -9,12 +10,13 @@ import { stylish } from './stylish.js';
 
 export type { FormatOptions, Formatter } from './shared.js';
 
-export type FormatterName = 'stylish' | 'json' | 'sarif';
+export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github';
 
 export const formatters: Record<FormatterName, Formatter> = {
   stylish,
   json,
   sarif,
+  github,
 };
 
 /** The formatter called `name`, or undefined when there is none. */

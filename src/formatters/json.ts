@@ -32,10 +32,14 @@
  *           "edits": [ { "range": [10, 14], "text": "0" } ]  // offsets into the text (BOM removed)
  *         },
  *         "fingerprint": "…",           // only when the engine computed one
+ *         "baselineState": "new",       // only with --baseline: "new" | "unchanged"
  *         "suppressions": [             // only with includeSuppressed, on suppressed results
- *           { "kind": "inSource", "justification": "…" }
+ *           { "kind": "inSource", "justification": "…" }   // "external": in the baseline
  *         ]
  *       }
+ *     ],
+ *     "fixed": [             // only with --fix / --fix-dry-run, when fixes changed files
+ *       { "file": "etc/sysctl.conf", "host": "db01", "output": "…" }  // the whole fixed text
  *     ]
  *   }
  *
@@ -68,7 +72,15 @@ export interface JsonResult extends JsonRange {
   related: JsonRelated[];
   fix?: { description?: string; edits: Array<{ range: [number, number]; text: string }> };
   fingerprint?: string;
+  baselineState?: 'new' | 'unchanged';
   suppressions?: Array<{ kind: 'inSource' | 'external'; justification?: string }>;
+}
+
+export interface JsonFixed {
+  file: string;
+  host?: string;
+  /** The file's whole text after the fixes (BOM not included). */
+  output: string;
 }
 
 export interface JsonReport {
@@ -76,6 +88,7 @@ export interface JsonReport {
   tool: { name: 'hostlint'; version: string };
   summary: { files: number; errorCount: number; warningCount: number; noteCount: number };
   results: JsonResult[];
+  fixed?: JsonFixed[];
 }
 
 export function json(report: LintReport, options: FormatOptions): string {
@@ -91,10 +104,15 @@ export function json(report: LintReport, options: FormatOptions): string {
     summary: { files: report.files.length, ...countResults(report) },
     results,
   };
+  const fixed = report.files.filter((f) => f.output !== undefined);
+  if (fixed.length > 0) {
+    output.fixed = fixed.map((f) => ({ file: f.path, ...(f.host !== undefined ? { host: f.host } : {}), output: f.output! }));
+  }
   return JSON.stringify(output, null, 2) + '\n';
 }
 
-function toJsonResult(result: Result, fileHost: string | undefined): JsonResult {
+/** One result as it appears in `results` (also used by the streaming audit output). */
+export function toJsonResult(result: Result, fileHost: string | undefined): JsonResult {
   const host = result.host ?? fileHost;
   const out: JsonResult = {
     ruleId: result.ruleId,
@@ -112,6 +130,7 @@ function toJsonResult(result: Result, fileHost: string | undefined): JsonResult 
     };
   }
   if (result.fingerprint !== undefined) out.fingerprint = result.fingerprint;
+  if (result.baselineState !== undefined) out.baselineState = result.baselineState;
   if (isSuppressed(result)) {
     out.suppressions = (result.suppressions ?? []).map((s) => ({
       kind: s.kind,

@@ -10,12 +10,24 @@
  *
  * Suppressed results are left out unless `includeSuppressed` is set (code
  * scanning ignores SARIF suppressions and would open alerts for them); with
- * it, every result carries a `suppressions` array (SARIF §3.27.23).
+ * it, every result carries a `suppressions` array (SARIF §3.27.23). Results of
+ * a run with a baseline all carry `baselineState` (§3.27.24). Fixes are written
+ * as `fixes` (§3.55): one artifact change whose replacements are the rule's
+ * edits, each region given both by line/column and by character offset.
+ *
+ * GitHub's upload limits are respected rather than producing a file that is
+ * rejected: over 25,000 results per run the most severe 25,000 are kept, and
+ * related locations are cut so a result has at most 1,000 locations; both are
+ * reported through `options.warn`. Results on files outside the working
+ * directory (which the upload action cannot fingerprint, since the file is not
+ * in the checkout) also carry the engine's fingerprint as
+ * `primaryLocationLineHash`, the key code scanning matches alerts by.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import semver from 'semver';
-import type { LintReport, Location, Position, Result, RuleMeta, Severity, Suppression } from '../types.js';
+import type { Fix, LintReport, Location, Position, Result, RuleMeta, Severity, Suppression } from '../types.js';
 import { isSuppressed, visibleResults, type FormatOptions } from './shared.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -26,6 +38,9 @@ export const FINGERPRINT_KEY = 'hostlint/v1';
 const MAX_DESCRIPTION = 1024;
 const MAX_NAME = 255;
 const MAX_TAGS = 20;
+/** Uploads over these are rejected (GitHub docs: "SARIF results exceeding limits"). */
+export const GITHUB_LIMITS = { resultsPerRun: 25_000, locationsPerResult: 1_000 };
+const MAX_GZIP_BYTES = 10 * 1024 * 1024;
 
 // --- the subset of the SARIF object model hostlint writes -------------------
 
@@ -57,6 +72,25 @@ interface SarifLocation {
   message?: SarifMessage;
 }
 
+interface SarifFixRegion {
+  startLine?: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+  charOffset: number;
+  charLength: number;
+}
+
+interface SarifFix {
+  description?: SarifMessage;
+  artifactChanges: [
+    {
+      artifactLocation: SarifArtifactLocation;
+      replacements: Array<{ deletedRegion: SarifFixRegion; insertedContent?: SarifMessage }>;
+    },
+  ];
+}
+
 interface SarifSuppression {
   kind: 'inSource' | 'external';
   justification?: string;
@@ -72,6 +106,8 @@ interface SarifResult {
   relatedLocations?: SarifLocation[];
   partialFingerprints?: Record<string, string>;
   suppressions?: SarifSuppression[];
+  baselineState?: 'new' | 'unchanged';
+  fixes?: SarifFix[];
   properties?: { host: string };
 }
 
@@ -117,12 +153,22 @@ export interface SarifLog {
 // --- formatter ----------------------------------------------------------------
 
 export function sarif(report: LintReport, options: FormatOptions): string {
-  return JSON.stringify(toSarifLog(report, options), null, 2) + '\n';
+  const text = JSON.stringify(toSarifLog(report, options), null, 2) + '\n';
+  if (options.warn && text.length > MAX_GZIP_BYTES) {
+    const size = gzipSync(text).length;
+    if (size > MAX_GZIP_BYTES) {
+      options.warn(`the SARIF is ${size} bytes gzipped, over GitHub code scanning's upload limit of ${MAX_GZIP_BYTES}; split the analysis (one --sarif-category per part)`);
+    }
+  }
+  return text;
 }
+
+const LEVEL_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog {
   const includeSuppressed = options.includeSuppressed === true;
-  const results: Result[] = [];
+  const limits = options.sarifLimits ?? GITHUB_LIMITS;
+  let results: Result[] = [];
   const hostOf = new Map<Result, string>();
   for (const file of report.files) {
     for (const result of visibleResults(file, options)) {
@@ -130,6 +176,30 @@ export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog
       const host = result.host ?? file.host;
       if (host !== undefined) hostOf.set(result, host);
     }
+  }
+  if (results.length > limits.resultsPerRun) {
+    // Keep the most severe (as code scanning itself ranks them), in their order.
+    const keep = new Set(
+      results
+        .map((r, i) => ({ r, i }))
+        .sort((a, b) => LEVEL_RANK[a.r.severity] - LEVEL_RANK[b.r.severity] || a.i - b.i)
+        .slice(0, limits.resultsPerRun)
+        .map(({ r }) => r),
+    );
+    options.warn?.(
+      `${results.length} results are over GitHub code scanning's limit of ${limits.resultsPerRun} per run: ` +
+        `the SARIF keeps the ${limits.resultsPerRun} most severe and leaves out ${results.length - limits.resultsPerRun} ` +
+        `(--format json has them all)`,
+    );
+    results = results.filter((r) => keep.has(r));
+  }
+  const maxRelated = limits.locationsPerResult - 1; // the primary location is one
+  const cut = results.filter((r) => (r.related ?? []).length > maxRelated).length;
+  if (cut > 0) {
+    options.warn?.(
+      `${cut} ${cut === 1 ? 'result has' : 'results have'} more than GitHub code scanning's ${limits.locationsPerResult} locations per result: ` +
+        `the SARIF keeps the first ${maxRelated} related locations of each`,
+    );
   }
 
   // Rules: every rule of the run, once, in the run's order; then any rule a
@@ -162,7 +232,7 @@ export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog
     originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(report.cwd) } },
     columnKind: 'utf16CodeUnits',
     results: results.map((result) =>
-      toSarifResult(result, ruleIndex.get(result.ruleId) as number, report.cwd, includeSuppressed, hostOf.get(result)),
+      toSarifResult(result, ruleIndex.get(result.ruleId) as number, report.cwd, includeSuppressed, hostOf.get(result), maxRelated),
     ),
   };
 
@@ -177,6 +247,7 @@ function toSarifResult(
   cwd: string,
   includeSuppressed: boolean,
   host: string | undefined,
+  maxRelated: number,
 ): SarifResult {
   const primary: SarifLocation = {
     physicalLocation: physicalLocation(result.file, result.position, cwd, result.snippet),
@@ -188,16 +259,48 @@ function toSarifResult(
     message: { text: nonEmpty(result.message, result.ruleId) },
     locations: [primary],
   };
-  const related = result.related ?? [];
+  const related = (result.related ?? []).slice(0, Math.max(0, maxRelated));
   if (related.length > 0) {
     out.relatedLocations = related.map((location, i) => toRelatedLocation(location, i + 1, cwd));
   }
-  if (result.fingerprint) out.partialFingerprints = { [FINGERPRINT_KEY]: result.fingerprint };
+  if (result.fingerprint) {
+    out.partialFingerprints = { [FINGERPRINT_KEY]: result.fingerprint };
+    // Outside the checkout the upload action computes no primaryLocationLineHash.
+    if (primary.physicalLocation.artifactLocation.uriBaseId === undefined) {
+      out.partialFingerprints.primaryLocationLineHash = result.fingerprint;
+    }
+  }
   if (includeSuppressed) {
     out.suppressions = isSuppressed(result) ? (result.suppressions ?? []).map((s) => toSuppression(s, cwd)) : [];
   }
+  if (result.baselineState !== undefined) out.baselineState = result.baselineState;
+  if (result.fix && result.fix.edits.length > 0) out.fixes = [toFix(result.fix, result.file, cwd)];
   if (host !== undefined) out.properties = { host };
   return out;
+}
+
+function toFix(fix: Fix, file: string, cwd: string): SarifFix {
+  const replacements = [...fix.edits]
+    .sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])
+    .map((edit) => {
+      const deletedRegion: SarifFixRegion = {
+        ...(edit.position
+          ? {
+              startLine: positiveInt(edit.position.start.line),
+              startColumn: positiveInt(edit.position.start.column),
+              endLine: positiveInt(edit.position.end.line),
+              endColumn: positiveInt(edit.position.end.column),
+            }
+          : {}),
+        charOffset: edit.range[0],
+        charLength: edit.range[1] - edit.range[0],
+      };
+      return { deletedRegion, ...(edit.text !== '' ? { insertedContent: { text: edit.text } } : {}) };
+    });
+  return {
+    ...(fix.description ? { description: { text: fix.description } } : {}),
+    artifactChanges: [{ artifactLocation: artifactLocation(file, cwd), replacements }],
+  };
 }
 
 function toRelatedLocation(location: Location, id: number, cwd: string): SarifLocation {
@@ -257,6 +360,8 @@ function positiveInt(n: number | undefined): number {
  * for anything outside it.
  */
 export function artifactLocation(file: string, cwd: string): SarifArtifactLocation {
+  // A member of an archive snapshot keeps its display path (`fleet/db02.tgz!/db02/etc/sysctl.conf`):
+  // `!` is a valid path character (RFC 3986 sub-delims) and marks where the archive ends.
   const absolute = path.resolve(cwd, file);
   const relative = path.relative(cwd, absolute);
   if (relative === '' || relative === '..' || relative.startsWith('..' + path.sep) || path.isAbsolute(relative)) {
@@ -303,6 +408,8 @@ function describeRule(meta: RuleMeta): SarifReportingDescriptor {
   };
   if (meta.securitySeverity !== undefined && meta.securitySeverity !== '') {
     properties['security-severity'] = String(meta.securitySeverity);
+    // Code scanning files results under "security" by this tag.
+    if (!properties.tags.includes('security')) properties.tags = ['security', ...properties.tags].slice(0, MAX_TAGS);
   } else {
     properties['problem.severity'] = problemSeverity(meta.severity);
   }

@@ -19,6 +19,13 @@ export interface FormatOptions {
    * given; hostlint has no published URL to put there yet.
    */
   informationUri?: string;
+  /**
+   * Told about anything the formatter had to leave out to keep its output
+   * valid (SARIF over GitHub's limits); the CLI prints it on stderr.
+   */
+  warn?: (message: string) => void;
+  /** GitHub code scanning's limits (tests lower them). */
+  sarifLimits?: { resultsPerRun: number; locationsPerResult: number };
 }
 
 export type Formatter = (report: LintReport, options: FormatOptions) => string;

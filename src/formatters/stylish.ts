@@ -13,25 +13,35 @@
  * there are no results.
  */
 import picocolors from 'picocolors';
-import type { LintReport, Result, Severity } from '../types.js';
-import { countResults, isSuppressed, visibleResults, type FormatOptions } from './shared.js';
+import type { FileReport, LintReport, Result, Severity } from '../types.js';
+import { countResults, isSuppressed, visibleResults, type Counts, type FormatOptions } from './shared.js';
 
 export function stylish(report: LintReport, options: FormatOptions): string {
+  const { text: output, shown } = stylishFiles(report.files, options);
+  if (shown === 0) return '';
+  return output + stylishSummary(countResults(report), options);
+}
+
+/**
+ * The blocks of `stylish` for some files (each: a blank line, the path, its
+ * rows), without the summary line; `showHost: false` leaves out `(host …)`
+ * (the fleet audit prints the host above its files).
+ */
+export function stylishFiles(files: FileReport[], options: FormatOptions, showHost = true): { text: string; shown: number } {
   const c = picocolors.createColors(options.color);
   const severityColor: Record<Severity, (s: string) => string> = {
     error: c.red,
     warning: c.yellow,
     note: c.cyan,
   };
-
   let output = '';
   let shown = 0;
-  for (const file of report.files) {
+  for (const file of files) {
     const results = visibleResults(file, options);
     if (results.length === 0) continue;
     shown += results.length;
 
-    const host = file.host ?? results.find((r) => r.host !== undefined)?.host;
+    const host = showHost ? (file.host ?? results.find((r) => r.host !== undefined)?.host) : undefined;
     output += '\n' + c.underline(file.path) + (host !== undefined ? '  ' + c.dim(`(host ${host})`) : '') + '\n';
 
     const rows = results.map((r) => toRow(r));
@@ -59,9 +69,13 @@ export function stylish(report: LintReport, options: FormatOptions): string {
     }
   }
 
-  if (shown === 0) return '';
+  return { text: output, shown };
+}
 
-  const { errorCount, warningCount, noteCount } = countResults(report);
+/** The closing line of `stylish` (with the blank line before it). */
+export function stylishSummary(counts: Counts, options: FormatOptions): string {
+  const c = picocolors.createColors(options.color);
+  const { errorCount, warningCount, noteCount } = counts;
   const total = errorCount + warningCount + noteCount;
   const summary =
     `\u2716 ${total} ${plural(total, 'problem')} ` +
@@ -69,8 +83,7 @@ export function stylish(report: LintReport, options: FormatOptions): string {
     `${warningCount} ${plural(warningCount, 'warning')}, ` +
     `${noteCount} ${plural(noteCount, 'note')})`;
   const summaryColor = errorCount > 0 ? c.red : warningCount > 0 ? c.yellow : c.cyan;
-  output += '\n' + c.bold(summaryColor(summary)) + '\n';
-  return output;
+  return '\n' + c.bold(summaryColor(summary)) + '\n';
 }
 
 interface Row {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { github } from '../../src/formatters/github.js';
 import { formatters, getFormatter } from '../../src/formatters/index.js';
 import { json } from '../../src/formatters/json.js';
 import { sarif } from '../../src/formatters/sarif.js';
 import { stylish } from '../../src/formatters/stylish.js';
 
 describe('formatter registry', () => {
-  it('has stylish, json and sarif', () => {
-    expect(Object.keys(formatters).sort()).toEqual(['json', 'sarif', 'stylish']);
+  it('has stylish, json, sarif and github', () => {
+    expect(Object.keys(formatters).sort()).toEqual(['github', 'json', 'sarif', 'stylish']);
+    expect(getFormatter('github')).toBe(github);
     expect(getFormatter('stylish')).toBe(stylish);
     expect(getFormatter('json')).toBe(json);
     expect(getFormatter('sarif')).toBe(sarif);

@@ -167,6 +167,18 @@ describe('sarif formatter', () => {
         },
       ],
       partialFingerprints: { 'hostlint/v1': '5b1f0c9e2d7a4e13' },
+      // The rule's edit (GitHub ignores fixes; other SARIF consumers apply them).
+      fixes: [
+        {
+          description: { text: 'Set net.ipv4.tcp_tw_recycle to 0' },
+          artifactChanges: [
+            {
+              artifactLocation: { uri: 'fixtures/examples/incident/db01/etc/sysctl.conf', uriBaseId: '%SRCROOT%' },
+              replacements: [{ deletedRegion: { charOffset: 161, charLength: 1 }, insertedContent: { text: '0' } }],
+            },
+          ],
+        },
+      ],
       properties: { host: 'db01' },
     });
     expect(run.results.map((r: Json) => r.level)).toEqual(['error', 'error', 'warning', 'note']);
@@ -174,8 +186,7 @@ describe('sarif formatter', () => {
     expect(run.results[3]).not.toHaveProperty('partialFingerprints');
     expect(run.results[1]).not.toHaveProperty('relatedLocations');
     expect(run.results[2]).not.toHaveProperty('properties');
-    // Fixes are not written (GitHub ignores them).
-    expect(run.results[0]).not.toHaveProperty('fixes');
+    expect(run.results[1]).not.toHaveProperty('fixes');
   });
 
   it('writes a snippet only when there is a non-empty line text', () => {

@@ -7,7 +7,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+export async function runCli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -20,6 +20,7 @@ export async function runCli(argv: string[], options: { cwd: string; stdin?: str
     stdin: async () => options.stdin ?? '',
     cwd: options.cwd,
     isTTY: options.isTTY ?? false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
     env: options.env ?? {},
   });
   return { code, stdout, stderr };

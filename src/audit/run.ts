@@ -1,0 +1,153 @@
+/**
+ * A fleet audit: every snapshot under the paths is a host, every other file
+ * belongs to the repository scope (say, a `cluster/` folder of manifests).
+ *
+ * Hosts are linted one at a time in parallel worker threads (`tinypool`), or
+ * in process with `concurrency: 1`. Each worker returns the host's results and
+ * a small summary of its facts; the parsed trees stay in the worker and are
+ * dropped with the task. Outcomes are handed to `onHost` in host order as soon
+ * as they are ready (results stream out; at most a window of a few hosts per
+ * thread is held), and only the summaries of Kubernetes nodes are kept for the
+ * join. When every host is done, the repository scope is linted in the main
+ * thread against those summaries: the cluster its manifests describe is the
+ * run's Kubernetes nodes.
+ *
+ * Nothing here knows about the command line or output formats.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/load.js';
+import { runScopes } from '../engine/linter.js';
+import { loadPaths, type HostRef } from '../engine/load.js';
+import type { Rule } from '../engine/rule.js';
+import type { HostSummary } from '../engine/scope.js';
+import type { LintReport, Severity } from '../types.js';
+import { lintHost, type HostOutcome } from './host.js';
+import type { HostTask } from './worker.js';
+
+export type { HostOutcome } from './host.js';
+
+export interface AuditOptions {
+  paths: string[];
+  cwd: string;
+  config: Config;
+  /** Absolute path of the configuration file (workers load it themselves). */
+  configFile?: string;
+  rules: Rule[];
+  reportUnusedDisableDirectives?: Severity | 'off';
+  toolVersion: string;
+  /** Worker threads; 1 lints in process. Default: the number of cores. */
+  concurrency?: number;
+  /** Called once per host, in host order, as soon as its outcome is ready. */
+  onHost: (outcome: HostOutcome) => void;
+  /** Called when the number of finished hosts changes. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AuditRun {
+  /** Paths given that do not exist. */
+  missing: string[];
+  /** Hosts scanned (snapshots found and read). */
+  hostCount: number;
+  /** The repository scope's report (its files, the load diagnostics outside hosts). */
+  repository: LintReport;
+}
+
+export function defaultConcurrency(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+/** The built worker module (dist/src/audit/worker.js); found beside this module, or in dist/ when running from sources. */
+export function workerFile(): string | undefined {
+  const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/audit/worker.js', import.meta.url)];
+  for (const c of candidates) {
+    const file = fileURLToPath(c);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+export async function runAudit(options: AuditOptions): Promise<AuditRun> {
+  const { cwd, config } = options;
+  const unused = options.reportUnusedDisableDirectives ?? 'off';
+  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true });
+  const repositoryScopes = loaded.scopes.filter((s) => s.kind === 'repository');
+  const joins = repositoryScopes.some((s) => s.files.length > 0);
+  const refs = loaded.hosts;
+  const cluster: HostSummary[] = [];
+  let hostCount = 0;
+  let done = 0;
+  options.onProgress?.(0, refs.length);
+
+  const accept = (outcome: HostOutcome) => {
+    if (!outcome.isHost) return;
+    hostCount++;
+    if (outcome.summary) {
+      cluster.push(outcome.summary);
+      delete outcome.summary;
+    }
+    options.onHost(outcome);
+  };
+
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency()));
+  const task = (ref: HostRef): HostTask => ({
+    ref,
+    cwd,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    reportUnusedDisableDirectives: unused,
+    toolVersion: options.toolVersion,
+    summarize: joins,
+  });
+
+  if (concurrency === 1 || refs.length <= 1) {
+    for (const ref of refs) {
+      accept(
+        await lintHost(ref, { cwd, config, rules: options.rules, reportUnusedDisableDirectives: unused, toolVersion: options.toolVersion, summarize: joins }),
+      );
+      options.onProgress?.(++done, refs.length);
+    }
+  } else {
+    const filename = workerFile();
+    if (!filename) throw new Error('the audit worker (dist/src/audit/worker.js) is missing: run `npm run build`, or use --concurrency 1');
+    const { Tinypool } = await import('tinypool');
+    const threads = Math.min(concurrency, refs.length);
+    const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+    try {
+      // In host order, with at most `window` hosts in flight or waiting to be emitted.
+      const window = threads * 4;
+      const pending = new Map<number, Promise<HostOutcome>>();
+      let next = 0;
+      const launch = () => {
+        while (next < refs.length && pending.size < window) {
+          const i = next++;
+          const p = pool.run(task(refs[i]!)) as Promise<HostOutcome>;
+          p.then(
+            () => options.onProgress?.(++done, refs.length),
+            () => undefined,
+          );
+          pending.set(i, p);
+        }
+      };
+      launch();
+      for (let i = 0; i < refs.length; i++) {
+        const outcome = await pending.get(i)!;
+        pending.delete(i);
+        launch();
+        accept(outcome);
+      }
+    } finally {
+      await pool.destroy();
+    }
+  }
+
+  const repository = runScopes(repositoryScopes, loaded.diagnostics, {
+    config,
+    rules: options.rules,
+    cwd,
+    reportUnusedDisableDirectives: unused,
+    toolVersion: options.toolVersion,
+    cluster,
+  });
+  return { missing: loaded.missing, hostCount, repository };
+}

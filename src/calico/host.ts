@@ -1,0 +1,74 @@
+/**
+ * What Calico rules need to know about a node to join it with the cluster's
+ * manifests: the reverse-path filter setting Felix checks, the interfaces
+ * Felix auto-detects the MTU from, the node's felix.cfg settings, and whether
+ * the node has its own calico CNI configuration. Plain data, so that a fleet
+ * audit can compute it where the host is linted and send it along.
+ */
+import type { FactSet, Scope } from '../engine/scope.js';
+import { getItems, getScalar } from '../parsers/data-tree.js';
+import type { CniRoot, Location, Position } from '../types.js';
+import { felixFileSetting } from './settings.js';
+
+export interface HostCalicoFacts {
+  /** `net.ipv4.conf.all.rp_filter`: the value the sysctl files set and the live one, where known. */
+  rpFilter: Array<{ value: string; how: 'configured' | 'live'; location: Location }>;
+  /** Interfaces from /sys/class/net or `ip link` output. */
+  interfaces: Array<{ name: string; mtu: number; state?: string; location: Location }>;
+  /** Settings of the host's felix.cfg that the rules read, by Felix parameter name in lower case. */
+  felix: Record<string, { value: string; location: Location }>;
+  /** The `mtu` of the host's calico CNI plugin configuration (/etc/cni/net.d), when there is one. */
+  cniMtu?: { value: number | null; location: Location };
+}
+
+const RP_FILTER = 'net.ipv4.conf.all.rp_filter';
+const FELIX_KEYS = ['IgnoreLooseRPF', 'MTUIfacePattern'];
+
+export function hostCalicoFacts(scope: Scope): HostCalicoFacts {
+  const out: HostCalicoFacts = { rpFilter: [], interfaces: [], felix: {} };
+  const set = scope.sysctlSets()[0];
+  const eff = set?.effective(RP_FILTER);
+  if (eff) out.rpFilter.push({ value: eff.value.trim(), how: 'configured', location: { file: eff.file.path, position: eff.node.value.position, message: `${RP_FILTER} = ${eff.value.trim()} on ${scope.name}` } });
+  const live = scope.live(RP_FILTER);
+  if (live) out.rpFilter.push({ value: live.value.trim(), how: 'live', location: { file: live.file.path, position: live.position, message: `Live ${RP_FILTER} = ${live.value.trim()} on ${scope.name}` } });
+  for (const i of scope.interfaces()) {
+    out.interfaces.push({ name: i.name, mtu: i.mtu, ...(i.state !== undefined ? { state: i.state } : {}), location: { file: i.evidence.file, position: i.evidence.position ?? ORIGIN, message: i.evidence.message } });
+  }
+  const felixFiles = scope.filesOf('felix');
+  for (const key of FELIX_KEYS) {
+    const hit = felixFileSetting(felixFiles, key);
+    if (hit) out.felix[key.toLowerCase()] = { value: hit.property.value.value, location: { file: hit.file.path, position: hit.property.value.position, message: `${hit.property.key.name} = ${hit.property.value.value} in ${hit.file.hostPath ?? hit.file.path}` } };
+  }
+  for (const file of scope.filesOf('cni')) {
+    const body = (file.parsed!.tree as CniRoot).children[0]?.body ?? null;
+    const plugins = getItems(body, 'plugins');
+    for (const p of plugins.length ? plugins : [body]) {
+      if (getScalar(p, 'type')?.value !== 'calico') continue;
+      const mtu = getScalar(p, 'mtu');
+      const typeNode = getScalar(p, 'type')!;
+      const value = mtu && typeof mtu.value === 'number' ? mtu.value : null;
+      out.cniMtu = { value, location: { file: file.path, position: (mtu ?? typeNode).position, message: mtu ? `mtu ${String(mtu.value)} of the calico CNI plugin` : 'calico CNI plugin without mtu' } };
+    }
+  }
+  return out;
+}
+
+/** A Kubernetes node of the run, as the repository scope's Calico manifests see it. */
+export interface ClusterHost {
+  name: string;
+  facts: FactSet;
+  calico: HostCalicoFacts;
+}
+
+/**
+ * The run's Kubernetes nodes: the summaries of hosts linted elsewhere (a
+ * fleet audit), or the run's host scopes.
+ */
+export function clusterHosts(scope: Scope): ClusterHost[] {
+  const all = scope.cluster
+    ? scope.cluster.flatMap((h) => (h.calico ? [{ name: h.name, facts: h.facts, calico: h.calico }] : []))
+    : scope.run.filter((s) => s.kind === 'host').map((s) => ({ name: s.name, facts: s.facts(), calico: hostCalicoFacts(s) }));
+  return all.filter((h) => h.facts.kubernetesNode.known && h.facts.kubernetesNode.value);
+}
+
+const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };

@@ -1,0 +1,50 @@
+/**
+ * Baseline files: the fingerprints of a previous run, read from its hostlint
+ * JSON output (`results[].fingerprint`, what `--write-baseline` writes) or its
+ * SARIF (`runs[].results[].partialFingerprints["hostlint/v1"]`).
+ */
+import { readFileSync } from 'node:fs';
+import { FINGERPRINT_KEY } from '../formatters/sarif.js';
+
+export class BaselineError extends Error {}
+
+export function readBaseline(file: string, shownAs = file): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BaselineError(`cannot read baseline ${shownAs} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return parseBaseline(text.replace(/^\uFEFF/, ''), shownAs);
+}
+
+export function parseBaseline(text: string, shownAs: string): Set<string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new BaselineError(`baseline ${shownAs} is not JSON: ${(error as Error).message}`);
+  }
+  const out = new Set<string>();
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(doc) && Array.isArray(doc.runs)) {
+    // SARIF: every run's results.
+    for (const run of doc.runs) {
+      if (!isObject(run) || !Array.isArray(run.results)) continue;
+      for (const result of run.results) {
+        const fp = isObject(result) && isObject(result.partialFingerprints) ? result.partialFingerprints[FINGERPRINT_KEY] : undefined;
+        if (typeof fp === 'string') out.add(fp);
+      }
+    }
+    return out;
+  }
+  if (isObject(doc) && Array.isArray(doc.results)) {
+    // hostlint JSON.
+    for (const result of doc.results) {
+      const fp = isObject(result) ? result.fingerprint : undefined;
+      if (typeof fp === 'string') out.add(fp);
+    }
+    return out;
+  }
+  throw new BaselineError(`baseline ${shownAs} is neither hostlint JSON output (--format json) nor SARIF (--format sarif)`);
+}

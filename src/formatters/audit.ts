@@ -1,0 +1,251 @@
+/**
+ * Output of `hostlint audit`: the same formats as `hostlint lint`, grouped by
+ * host, with a fleet summary.
+ *
+ * `stylish` and `json` stream: each host's results are written when the host
+ * is done and then dropped, and only a few counts per host are kept for the
+ * summary. Any other format (SARIF, ...) needs the whole run at once: the
+ * results (not the parsed files) are collected and formatted at the end.
+ *
+ * `json` in an audit is the lint document (format version 1, the same
+ * `results` entries, each naming its `host`) with fields added: `hosts`, one
+ * summary per host; `rules`, the findings per rule; and `summary` also counts
+ * `hosts` and `hostsWithErrors`. So that results can stream, `results` comes
+ * before `summary` in the text (JSON objects are unordered):
+ *
+ *   {
+ *     "version": 1,
+ *     "tool": { "name": "hostlint", "version": "0.1.0" },
+ *     "results": [ … ],
+ *     "hosts": [
+ *       { "host": "db01", "path": "fleet/db01.tgz", "form": "archive",   // directory | sosreport | archive
+ *         "kubernetesNode": false, "kernel": "3.10.0-1160.el7.x86_64",   // null when unknown
+ *         "errorCount": 1, "warningCount": 0, "noteCount": 0 }
+ *     ],
+ *     "rules": [ { "ruleId": "sysctl-tw-recycle", "errorCount": 1, "warningCount": 0, "noteCount": 0 } ],
+ *     "summary": { "files": 7, "errorCount": 1, "warningCount": 2, "noteCount": 0,
+ *                  "hosts": 4, "hostsWithErrors": 1 }
+ *   }
+ *
+ * Results of files outside the snapshots (the repository scope: manifests of
+ * the cluster) carry no `host`; stylish shows them under `(repository)`.
+ */
+import picocolors from 'picocolors';
+import type { HostOutcome } from '../audit/host.js';
+import type { FileReport, LintReport, Result, RuleMeta, Severity } from '../types.js';
+import { toJsonResult, JSON_FORMAT_VERSION } from './json.js';
+import { isSuppressed, visibleResults, type Counts, type FormatOptions, type Formatter } from './shared.js';
+import { stylishFiles, stylishSummary } from './stylish.js';
+
+/** One host in the fleet summary. */
+export interface HostRecord {
+  host: string;
+  path: string;
+  form: HostOutcome['form'];
+  kubernetesNode: boolean | null;
+  kernel: string | null;
+  errorCount: number;
+  warningCount: number;
+  noteCount: number;
+}
+
+export interface FleetSummary extends Counts {
+  files: number;
+  hosts: number;
+  hostsWithErrors: number;
+  /** Findings per rule (not suppressed), by rule id. */
+  rules: Map<string, Counts>;
+  records: HostRecord[];
+}
+
+/** Receives an audit as it runs. */
+export interface AuditWriter {
+  host(outcome: HostOutcome): void;
+  /** The repository scope's files, after the hosts. */
+  repository(files: FileReport[]): void;
+  /** The summary, once everything was written. */
+  end(summary: FleetSummary, rules: RuleMeta[]): void;
+}
+
+/** How many of the worst hosts the stylish summary lists. */
+export const WORST_HOSTS = 5;
+
+/** Collects the fleet summary from what passes through. */
+export class FleetTally {
+  readonly summary: FleetSummary = { files: 0, hosts: 0, hostsWithErrors: 0, errorCount: 0, warningCount: 0, noteCount: 0, rules: new Map(), records: [] };
+
+  host(outcome: HostOutcome, files: FileReport[]): HostRecord {
+    const counts = this.files(files);
+    const record: HostRecord = { host: outcome.host, path: outcome.path, form: outcome.form, kubernetesNode: outcome.kubernetesNode, kernel: outcome.kernel, ...counts };
+    this.summary.hosts++;
+    if (counts.errorCount > 0) this.summary.hostsWithErrors++;
+    this.summary.records.push(record);
+    return record;
+  }
+
+  files(files: FileReport[]): Counts {
+    const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+    for (const f of files) {
+      this.summary.files++;
+      for (const r of f.results) {
+        if (isSuppressed(r)) continue;
+        const key = r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount';
+        counts[key]++;
+        this.summary[key]++;
+        const byRule = this.summary.rules.get(r.ruleId) ?? { errorCount: 0, warningCount: 0, noteCount: 0 };
+        byRule[key]++;
+        this.summary.rules.set(r.ruleId, byRule);
+      }
+    }
+    return counts;
+  }
+}
+
+/** The hosts with the most errors, then warnings, then notes (clean hosts left out). */
+export function worstHosts(records: HostRecord[], n = WORST_HOSTS): HostRecord[] {
+  return records
+    .filter((r) => r.errorCount + r.warningCount + r.noteCount > 0)
+    .sort((a, b) => b.errorCount - a.errorCount || b.warningCount - a.warningCount || b.noteCount - a.noteCount || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+    .slice(0, n);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${n === 1 ? word : word + 's'}`;
+}
+
+function countsText(c: Counts): string {
+  const parts = [];
+  if (c.errorCount) parts.push(plural(c.errorCount, 'error'));
+  if (c.warningCount) parts.push(plural(c.warningCount, 'warning'));
+  if (c.noteCount) parts.push(plural(c.noteCount, 'note'));
+  return parts.length ? parts.join(', ') : 'no problems';
+}
+
+/**
+ * stylish for a fleet: per host a heading (`host NAME  PATH  counts`) and its
+ * files, hosts without findings left out; then the repository's files; then
+ * the fleet summary and the usual closing line.
+ */
+export function stylishAudit(options: FormatOptions, write: (s: string) => void): AuditWriter {
+  const c = picocolors.createColors(options.color);
+  return {
+    host(outcome) {
+      const { text, shown } = stylishFiles(outcome.files, options, false);
+      if (shown === 0) return;
+      const counts = countVisible(outcome.files, options);
+      write(`\n${c.bold(`host ${outcome.host}`)}  ${c.dim(`${outcome.path}  ${countsText(counts)}`)}\n${indent(text)}`);
+    },
+    repository(files) {
+      const { text, shown } = stylishFiles(files, options, false);
+      if (shown === 0) return;
+      write(`\n${c.bold('(repository)')}  ${c.dim(`files outside the snapshots  ${countsText(countVisible(files, options))}`)}\n${indent(text)}`);
+    },
+    end(summary) {
+      const total = summary.errorCount + summary.warningCount + summary.noteCount;
+      const clean = summary.records.filter((r) => r.errorCount + r.warningCount + r.noteCount === 0).length;
+      let out = `\n${c.bold('Fleet summary')}\n`;
+      out += `  hosts scanned      ${summary.hosts}  (${clean} without findings)\n`;
+      out += `  hosts with errors  ${summary.hostsWithErrors}\n`;
+      if (summary.rules.size > 0) {
+        out += `  findings by rule\n`;
+        const ids = [...summary.rules.keys()].sort();
+        const width = Math.max(...ids.map((id) => id.length));
+        for (const id of ids) out += `    ${id.padEnd(width)}  ${countsText(summary.rules.get(id)!)}\n`;
+      }
+      const worst = worstHosts(summary.records);
+      if (worst.length > 0) {
+        out += `  worst hosts\n`;
+        const width = Math.max(...worst.map((r) => r.host.length));
+        for (const r of worst) out += `    ${r.host.padEnd(width)}  ${countsText(r)}\n`;
+      }
+      if (total > 0) out += stylishSummary(summary, options);
+      write(out);
+    },
+  };
+}
+
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}
+
+function countVisible(files: FileReport[], options: FormatOptions): Counts {
+  const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+  for (const f of files) {
+    for (const r of visibleResults(f, options)) {
+      if (isSuppressed(r)) continue;
+      counts[r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount']++;
+    }
+  }
+  return counts;
+}
+
+/** JSON for a fleet, streamed (see the module comment for the shape). */
+export function jsonAudit(options: FormatOptions, toolVersion: string, write: (s: string) => void): AuditWriter {
+  let first = true;
+  write(`{\n  "version": ${JSON_FORMAT_VERSION},\n  "tool": ${nest(JSON.stringify({ name: 'hostlint', version: toolVersion }, null, 2), 2)},\n  "results": [`);
+  const emit = (files: FileReport[]) => {
+    let chunk = '';
+    for (const file of files) {
+      for (const r of visibleResults(file, options)) {
+        chunk += `${first ? '' : ','}\n    ${nest(JSON.stringify(toJsonResult(r, file.host), null, 2), 4)}`;
+        first = false;
+      }
+    }
+    if (chunk) write(chunk);
+  };
+  return {
+    host: (outcome) => emit(outcome.files),
+    repository: (files) => emit(files),
+    end(summary) {
+      const rules = [...summary.rules.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ruleId, c]) => ({ ruleId, ...c }));
+      const tail = {
+        hosts: summary.records,
+        rules,
+        summary: {
+          files: summary.files,
+          errorCount: summary.errorCount,
+          warningCount: summary.warningCount,
+          noteCount: summary.noteCount,
+          hosts: summary.hosts,
+          hostsWithErrors: summary.hostsWithErrors,
+        },
+      };
+      const body = JSON.stringify(tail, null, 2);
+      write(`${first ? ']' : '\n  ]'},\n${body.slice(2)}\n`);
+    },
+  };
+}
+
+function nest(json: string, spaces: number): string {
+  return json.replace(/\n/g, `\n${' '.repeat(spaces)}`);
+}
+
+/**
+ * Any other format: the results are collected (host by host, without trees)
+ * and the lint formatter renders them at the end.
+ */
+export function bufferedAudit(formatter: Formatter, options: FormatOptions, base: { cwd: string; toolVersion: string }, write: (s: string) => void): AuditWriter {
+  const files: FileReport[] = [];
+  return {
+    host: (outcome) => void files.push(...outcome.files),
+    repository: (more) => void files.push(...more),
+    end(summary, rules) {
+      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const report: LintReport = {
+        cwd: base.cwd,
+        files,
+        rules,
+        toolVersion: base.toolVersion,
+        errorCount: summary.errorCount,
+        warningCount: summary.warningCount,
+        noteCount: summary.noteCount,
+      };
+      write(formatter(report, options));
+    },
+  };
+}
+
+/** Keep only errors (`--quiet`). */
+export function onlyErrorFiles(files: FileReport[]): FileReport[] {
+  return files.map((f) => ({ ...f, results: f.results.filter((r: Result) => r.severity === ('error' as Severity)) })).filter((f) => f.results.length > 0);
+}

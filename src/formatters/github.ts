@@ -1,0 +1,57 @@
+/**
+ * GitHub Actions workflow commands: one annotation per result, shown on the
+ * run's summary and, for files in the pull request, on the diff.
+ *
+ *     ::error file=etc/sysctl.conf,line=13,col=27,endLine=13,endColumn=28,title=hostlint (sysctl-tw-recycle)::message
+ *
+ * `error` and `warning` keep their names, a note is a `notice`. The message
+ * carries the host (for snapshot files) and the evidence, one location a line.
+ * Values are escaped as @actions/core escapes them: `%`, CR and LF in the
+ * message; additionally `:` and `,` in properties. GitHub shows at most 10
+ * error and 10 warning annotations per step; the rest are still in the log.
+ * Nothing is printed for a clean run.
+ */
+import type { LintReport, Result, Severity } from '../types.js';
+import { isSuppressed, visibleResults, type FormatOptions } from './shared.js';
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
+
+export function github(report: LintReport, options: FormatOptions): string {
+  let out = '';
+  for (const file of report.files) {
+    for (const result of visibleResults(file, options)) {
+      out += annotation(result, result.host ?? file.host) + '\n';
+    }
+  }
+  return out;
+}
+
+function annotation(result: Result, host: string | undefined): string {
+  const { start, end } = result.position;
+  const properties: Array<[string, string | number]> = [
+    ['file', result.file],
+    ['line', start.line],
+    ['col', start.column],
+    ['endLine', end.line],
+    ['endColumn', end.column],
+    ['title', `hostlint (${result.ruleId})`],
+  ];
+  let message = result.message;
+  if (host !== undefined) message += ` (host ${host})`;
+  if (isSuppressed(result)) message += ' (suppressed)';
+  const related = result.related ?? [];
+  if (related.length > 0) {
+    message += '\n' + related.map((l) => `${l.file}:${l.position.start.line}:${l.position.start.column}${l.message ? ` ${l.message}` : ''}`).join('\n');
+  }
+  return `::${COMMAND[result.severity]} ${properties.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(message)}`;
+}
+
+/** @actions/core `escapeData`. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** @actions/core `escapeProperty`. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
