@@ -144,6 +144,8 @@ export default defineRule({
           }
           for (const inst of view.installations) {
             if (inst.mtu && inst.mtu.value !== 0) continue;
+            const cni = getScalar(inst.document.body, 'spec', 'cni', 'type')?.value;
+            if (cni !== undefined && cni !== null && cni !== 'Calico') continue; // another CNI sets the pod MTU
             const at = inst.mtu?.node ?? getScalar(inst.document.body, 'metadata', 'name');
             autos.push({ what: inst.mtu ? `mtu 0 of Installation ${inst.name}` : `Installation ${inst.name} without calicoNetwork.mtu`, file: inst.file, position: at?.position ?? ORIGIN });
           }

@@ -1,6 +1,7 @@
 import {
   defineRule,
   evidenceOf,
+  felixFileSetting,
   getItems,
   getScalar,
   type CalicoView,
@@ -25,6 +26,8 @@ interface MtuSetting {
   file: string;
   position: Position;
   node?: ScalarNode;
+  /** The tunnel the setting is for, when its name says (felix.cfg's IpInIpMtu, VXLANMTU, ...). */
+  encap?: Encap;
 }
 
 export default defineRule({
@@ -35,7 +38,7 @@ export default defineRule({
     rationale: [
       'Calico wraps pod traffic in IP-in-IP (20 bytes), VXLAN (50, or 70 over IPv6) or WireGuard (60, or 80 over IPv6). The pod (veth) and tunnel MTUs must leave room for that header: Calico\'s recommendation is the physical MTU minus the largest overhead in use, e.g. 1480 for IP-in-IP on a 1500-byte network, 1450 for VXLAN.',
       'An MTU **larger** than that makes packets that fit the pod interface too big for the wire once encapsulated: they are fragmented or, with DF set, dropped — connections hang once they send full-size segments. An MTU **smaller** than that works but wastes capacity on every packet (reported one level lower). `0` means auto-detection (Calico ≥ 3.17) and is not checked here.',
-      'The physical MTU is the smallest MTU among the host\'s interfaces that are up and match Calico\'s default `mtuIfacePattern`, taken from node snapshots (`sys/class/net/<if>/mtu`) or from `facts.physicalMtu`. When it is unknown the rule only leaves a note.',
+      'The physical MTU is the smallest MTU among the host\'s interfaces that are up and match Calico\'s default `mtuIfacePattern`, taken from node snapshots (`sys/class/net/<if>/mtu`, `ip` output) or from `facts.physicalMtu`; for the cluster\'s manifests it is the smallest among the run\'s Kubernetes nodes (a fleet audit). When it is unknown the rule only leaves a note. On a host, the tunnel MTUs of Felix\'s `felix.cfg` (`IpInIpMtu`, `VXLANMTU`, `WireguardMTU`, ...) are checked against the overhead of their own tunnel.',
     ].join('\n\n'),
     severity: 'error',
     languages: ['kube', 'cni'],
@@ -106,12 +109,12 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        for (const { view, cni } of scope.calicoSets()) check(view, cni);
+        for (const { view, cni, felix } of scope.calicoSets()) check(view, cni, felix ?? []);
       },
     };
 
-    function check(view: CalicoView, cniFiles: SourceFile[]): void {
-      const settings = [...mtuSettings(view), ...cniFiles.flatMap(cniMtu)];
+    function check(view: CalicoView, cniFiles: SourceFile[], felixFiles: SourceFile[]): void {
+      const settings = [...mtuSettings(view), ...cniFiles.flatMap(cniMtu), ...felixCfgMtu(felixFiles)];
       if (settings.length === 0) return;
       const { encaps, evidence, known } = enabledEncapsulations(view);
       let encap = 'no encapsulation';
@@ -132,10 +135,13 @@ export default defineRule({
           context.report({ messageId: 'unknownPhysical', file, position: s.position, data: { ...data, hint: physical.hint }, demote: 2 });
           continue;
         }
-        const expected = physical.value.mtu - overhead;
-        if (s.value === expected || (!known && s.value <= physical.value.mtu)) continue;
-        const related: Location[] = [...evidenceOf(physical), ...evidence.filter((e) => e.message?.includes(encap))];
-        const full = { ...data, expected, physical: physical.value.mtu, overhead, encap };
+        // A tunnel's own MTU (felix.cfg's IpInIpMtu, ...) leaves room for that tunnel's header.
+        const sEncap = s.encap ?? encap;
+        const sOverhead = s.encap ? OVERHEAD[s.encap] : overhead;
+        const expected = physical.value.mtu - sOverhead;
+        if (s.value === expected || (!s.encap && !known && s.value <= physical.value.mtu)) continue;
+        const related: Location[] = [...evidenceOf(physical), ...evidence.filter((e) => e.message?.includes(sEncap))];
+        const full = { ...data, expected, physical: physical.value.mtu, overhead: sOverhead, encap: sEncap };
         const fix = s.node ? replaceNumber(s.node, String(expected)) : undefined;
         if (s.value > expected) context.report({ messageId: 'tooLarge', file, position: s.position, data: full, related, fix });
         else context.report({ messageId: 'tooSmall', file, position: s.position, data: full, related, fix, demote: 1 });
@@ -143,6 +149,28 @@ export default defineRule({
     }
   },
 });
+
+/** felix.cfg parameters that set a tunnel's MTU (Felix config_params.go; names are case-insensitive). */
+const FELIX_CFG_MTUS: Array<[string, Encap]> = [
+  ['IpInIpMtu', 'IP-in-IP'],
+  ['VXLANMTU', 'VXLAN'],
+  ['VXLANMTUV6', 'VXLAN (IPv6)'],
+  ['WireguardMTU', 'WireGuard'],
+  ['WireguardMTUV6', 'WireGuard (IPv6)'],
+];
+
+/** The tunnel MTUs a host's felix.cfg sets (explicit, non-zero). */
+function felixCfgMtu(files: SourceFile[]): MtuSetting[] {
+  const out: MtuSetting[] = [];
+  for (const [key, encap] of FELIX_CFG_MTUS) {
+    const hit = felixFileSetting(files, key);
+    if (!hit) continue;
+    const raw = hit.property.value.value.trim();
+    if (!/^\d+$/.test(raw) || Number(raw) <= 0) continue;
+    out.push({ value: Number(raw), what: `${hit.property.key.name} in ${hit.file.hostPath ?? 'felix.cfg'}`, file: hit.file.path, position: hit.property.value.position, encap });
+  }
+  return out;
+}
 
 /** Every explicit, non-zero MTU in the Calico objects. */
 function mtuSettings(view: CalicoView): MtuSetting[] {

@@ -89,9 +89,7 @@ export default defineRule<'tooMany' | 'tooLong' | 'lineTooLong', Options>({
     ],
   },
   create(context) {
-    const limits = context.options.legacy ? LIMITS.legacy : LIMITS.expanded;
-
-    function clusterDomain(): { value: string; related: Location[] } {
+    function clusterDomain(options: Options): { value: string; related: Location[] } {
       if (context.scope.kind === 'host') {
         const cd = kubeletConfigValue(context.scope, 'clusterDomain');
         if (cd) {
@@ -100,7 +98,7 @@ export default defineRule<'tooMany' | 'tooLong' | 'lineTooLong', Options>({
         }
         if (context.scope.hostFile('/var/lib/kubelet/config.yaml')) return { value: '', related: [] };
       }
-      return { value: context.options.clusterDomain.replace(/\.$/, ''), related: [] };
+      return { value: options.clusterDomain.replace(/\.$/, ''), related: [] };
     }
 
     function check(p: PodResolvFile): void {
@@ -108,7 +106,9 @@ export default defineRule<'tooMany' | 'tooLong' | 'lineTooLong', Options>({
       if (!line) return;
       const domains: Domain[] = line.args.flatMap((a) => (a.type === 'word' ? [{ node: a, name: a.value.replace(/\.$/, '') }] : []));
       if (domains.length === 0) return;
-      const cd = clusterDomain();
+      const options = context.optionsFor(p.file);
+      const limits = options.legacy ? LIMITS.legacy : LIMITS.expanded;
+      const cd = clusterDomain(options);
       const related = [...p.node, ...cd.related];
       const limit = limits.paths - (cd.value ? 3 : 0);
 

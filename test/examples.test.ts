@@ -3,7 +3,7 @@
  * README.md) reports exactly the incident's causes, at the right lines, in
  * stylish, JSON and SARIF; the SARIF passes Microsoft's validator.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,34 @@ describe('incident example', () => {
       ['resolv-search-inherited', 'warning', `${E}/node01/run/systemd/resolve/resolv.conf`, '%SRCROOT%', 8, 8],
     ]);
     for (const x of results) expect(x.partialFingerprints['hostlint/v1']).toMatch(/^[0-9a-f]{32}$/);
+    const v = await validateSarif(file);
+    expect(v.errors, v.errors.join('\n')).toEqual([]);
+  });
+});
+
+describe('every example', () => {
+  const examples = readdirSync(path.join(repo, 'fixtures/examples'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+
+  it('includes the incident', () => {
+    expect(examples).toContain('incident');
+  });
+
+  it.each(examples)('%s: the SARIF (fingerprints, a category, fixes where rules offer them) validates with zero errors', { timeout: 120_000 }, async (name) => {
+    const file = path.join(out, `example-${name}.sarif`);
+    const r = await runCli([`fixtures/examples/${name}`, '--format', 'sarif', '--sarif-category', `hostlint/${name}`, '-o', file], { cwd: repo });
+    expect(r.code, r.stderr).toBeLessThan(2);
+    const log = JSON.parse(readFileSync(file, 'utf8'));
+    expect(log.runs[0].automationDetails).toEqual({ id: `hostlint/${name}/` });
+    for (const x of log.runs[0].results) expect(x.partialFingerprints['hostlint/v1']).toMatch(/^[0-9a-f]{32}$/);
+    if (name === 'incident') {
+      const tw = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'sysctl-tw-recycle');
+      expect(tw.fixes[0].artifactChanges[0].replacements).toEqual([
+        { deletedRegion: { startLine: 13, startColumn: 27, endLine: 13, endColumn: 28, charOffset: 443, charLength: 1 }, insertedContent: { text: '0' } },
+      ]);
+    }
     const v = await validateSarif(file);
     expect(v.errors, v.errors.join('\n')).toEqual([]);
   });

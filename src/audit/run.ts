@@ -19,7 +19,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load.js';
 import { runScopes } from '../engine/linter.js';
-import { loadPaths, type HostRef } from '../engine/load.js';
+import { displayPath, loadPaths, type HostRef } from '../engine/load.js';
+import { INTERNAL_ERROR } from '../engine/builtin.js';
+import path from 'node:path';
 import type { Rule } from '../engine/rule.js';
 import type { HostSummary } from '../engine/scope.js';
 import type { LintReport, Severity } from '../types.js';
@@ -68,6 +70,28 @@ export function workerFile(): string | undefined {
   return undefined;
 }
 
+/** A host whose linting failed: an internal-error result in its place, and the audit goes on. */
+function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
+  const file = ref.kind === 'directory' ? ref.root : ref.file;
+  const shown = displayPath(cwd, file);
+  const host = path.basename(file);
+  const message = `Linting host ${host} failed: ${error instanceof Error ? error.message : String(error)}`;
+  const zero = { line: 1, column: 1, offset: 0 };
+  return {
+    isHost: true,
+    host,
+    path: shown,
+    form: ref.kind === 'archive' ? 'archive' : 'directory',
+    files: [{ path: shown, host, results: [{ ruleId: INTERNAL_ERROR, severity: 'error', message, file: shown, position: { start: zero, end: zero }, related: [], host }] }],
+    ruleIds: [INTERNAL_ERROR],
+    errorCount: 1,
+    warningCount: 0,
+    noteCount: 0,
+    kubernetesNode: null,
+    kernel: null,
+  };
+}
+
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const { cwd, config } = options;
   const unused = options.reportUnusedDisableDirectives ?? 'off';
@@ -103,7 +127,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   if (concurrency === 1 || refs.length <= 1) {
     for (const ref of refs) {
       accept(
-        await lintHost(ref, { cwd, config, rules: options.rules, reportUnusedDisableDirectives: unused, toolVersion: options.toolVersion, summarize: joins }),
+        await lintHost(ref, { cwd, config, rules: options.rules, reportUnusedDisableDirectives: unused, toolVersion: options.toolVersion, summarize: joins }).catch((error) =>
+          crashed(ref, cwd, error),
+        ),
       );
       options.onProgress?.(++done, refs.length);
     }
@@ -112,7 +138,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     if (!filename) throw new Error('the audit worker (dist/src/audit/worker.js) is missing: run `npm run build`, or use --concurrency 1');
     const { Tinypool } = await import('tinypool');
     const threads = Math.min(concurrency, refs.length);
-    const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
+    // Workers take the process's Node options, except those only valid for a main script.
+    const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
+    const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, execArgv });
     try {
       // In host order, with at most `window` hosts in flight or waiting to be emitted.
       const window = threads * 4;
@@ -121,7 +149,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
       const launch = () => {
         while (next < refs.length && pending.size < window) {
           const i = next++;
-          const p = pool.run(task(refs[i]!)) as Promise<HostOutcome>;
+          const ref = refs[i]!;
+          const p = (pool.run(task(ref)) as Promise<HostOutcome>).catch((error) => crashed(ref, cwd, error));
           p.then(
             () => options.onProgress?.(++done, refs.length),
             () => undefined,

@@ -10,13 +10,13 @@ import { parseArgs } from 'node:util';
 import { rules as allRules } from '../../rules/index.js';
 import { Config, ConfigError, findConfigFile, loadConfig } from '../config/load.js';
 import { catalogJson, catalogMarkdown, catalogText, ruleText, ruleMarkdown } from '../docs/render.js';
-import { INTERNAL_ERROR } from '../engine/builtin.js';
+import { INTERNAL_ERROR, READ_ERROR } from '../engine/builtin.js';
 import { applyBaseline, baselineFingerprints, filterFiles } from '../engine/baseline.js';
 import { lintAndFix } from '../engine/fix.js';
 import { runScopes } from '../engine/linter.js';
 import { displayPath, isReported, loadPathsAsync, parseText, type ReportFilter } from '../engine/load.js';
 import { classifyRepoPath } from '../engine/classify.js';
-import { sourceFile } from '../engine/read.js';
+import { DEFAULT_MAX_FILE_BYTES, overLimitReason, parseByteSize, sourceFile } from '../engine/read.js';
 import { Scope } from '../engine/scope.js';
 import { getFormatter, formatters } from '../formatters/index.js';
 import { json } from '../formatters/json.js';
@@ -68,6 +68,8 @@ Options:
       --baseline FILE                 Report only results whose fingerprint is not in FILE (an earlier JSON or SARIF output)
       --write-baseline FILE           Write the current results to FILE (JSON) as the baseline; without --baseline,
                                       this run then reports nothing as new
+      --max-file-size SIZE            Do not read files larger than SIZE (bytes, or e.g. 64M; default 8M)
+      --no-snippets                   Leave the flagged line's text out of the output (SARIF context snippets)
       --stdin                         Lint standard input (also: a PATH of -)
       --stdin-filename NAME           The path standard input is linted as (decides its language)
       --color, --no-color             Force or disable colours (default: on for a terminal)
@@ -128,6 +130,8 @@ async function run(argv: string[], io: Io): Promise<number> {
         'fix-dry-run': { type: 'boolean' },
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
+        'max-file-size': { type: 'string' },
+        'no-snippets': { type: 'boolean' },
         stdin: { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         color: { type: 'boolean' },
@@ -167,6 +171,12 @@ async function run(argv: string[], io: Io): Promise<number> {
   const formatName = values.format ?? 'stylish';
   const formatter = getFormatter(formatName);
   if (!formatter) throw new UsageError(`unknown format \`${formatName}\` (choose from ${Object.keys(formatters).join(', ')})`);
+  let maxFileBytes: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    maxFileBytes = parseByteSize(values['max-file-size']);
+    if (maxFileBytes === undefined) throw new UsageError('--max-file-size takes a size of at least one byte: a number of bytes, or e.g. 512K, 64M, 1G');
+    if (command === 'audit') throw new UsageError('--max-file-size is an option of `hostlint lint`; for `hostlint audit` set `maxFileSize` in .hostlint.yaml');
+  }
   let maxWarnings = -1;
   if (values['max-warnings'] !== undefined) {
     if (!/^-?\d+$/.test(values['max-warnings'])) throw new UsageError('--max-warnings takes a whole number');
@@ -208,11 +218,18 @@ async function run(argv: string[], io: Io): Promise<number> {
     const abs = path.resolve(cwd, name);
     const language = config.languageFor(abs) ?? classifyRepoPath(displayPath(cwd, abs), () => text)?.language;
     if (!language) throw new UsageError(`cannot tell what kind of file \`${name}\` is; name it like sysctl.conf, sysctl.d/*.conf, resolv.conf, felix.cfg, *.conflist or *.yaml`);
-    const file = sourceFile({ path: displayPath(cwd, abs), absolutePath: abs, language, text });
-    file.parsed = parseText(text, language);
-    scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
+    const limit = maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > limit) {
+      diagnostics = [{ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File ${overLimitReason(size, limit)}` }];
+      scopes = [];
+    } else {
+      const file = sourceFile({ path: displayPath(cwd, abs), absolutePath: abs, language, text });
+      file.parsed = parseText(text, language);
+      scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
+    }
   } else {
-    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config });
+    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) });
     scopes = loaded.scopes;
     diagnostics = loaded.diagnostics;
     missing = loaded.missing;
@@ -287,7 +304,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     report = applyBaseline(report, baseline, { justification: `In the baseline ${values.baseline ?? values['write-baseline']}` });
   }
 
-  const shown = values.quiet ? onlyErrors(report) : report;
+  let shown = values.quiet ? onlyErrors(report) : report;
+  if (values['no-snippets']) shown = withoutSnippets(shown);
   const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
   const output = formatter(shown, {
     color,
@@ -313,6 +331,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The report without the flagged lines' text (`--no-snippets`): only positions, messages and fixes remain. */
+function withoutSnippets(report: LintReport): LintReport {
+  return { ...report, files: report.files.map((f) => ({ ...f, results: f.results.map(({ snippet: _snippet, ...r }) => r) })) };
 }
 
 function onlyErrors(report: LintReport): LintReport {

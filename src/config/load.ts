@@ -12,6 +12,7 @@ import picomatch from 'picomatch';
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import schema from './config.schema.json' with { type: 'json' };
 import type { Evidence, LanguageId, Position, SeverityOrOff } from '../types.js';
+import { parseByteSize } from '../engine/read.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 
@@ -61,6 +62,8 @@ export class Config {
     private readonly overrides: Override[],
     private readonly ignoreMatchers: Array<(p: string) => boolean>,
     private readonly languageGlobs: Array<{ match: (p: string) => boolean; language: LanguageId }>,
+    /** `maxFileSize`, in bytes, when the file sets it. */
+    readonly maxFileBytes?: number,
   ) {}
 
   static empty(base: string): Config {
@@ -175,8 +178,13 @@ export function loadConfig(
     ignores?: string[];
     languages?: Record<string, LanguageId>;
     overrides?: Array<{ files: string[]; rules?: Record<string, unknown>; facts?: Record<string, unknown> }>;
+    maxFileSize?: number | string;
   };
   const base = path.dirname(file);
+  const maxFileBytes = obj.maxFileSize === undefined ? undefined : parseByteSize(obj.maxFileSize);
+  if (obj.maxFileSize !== undefined && maxFileBytes === undefined) {
+    throw new ConfigError(`${display}: \`maxFileSize\` must be a size of at least one byte (e.g. 16777216 or "16M")`, display);
+  }
   const positionOf = (keys: Array<string | number>): Position | undefined => {
     const node = doc.getIn(keys, true) as YamlNode | undefined;
     let range = node?.range;
@@ -218,6 +226,7 @@ export function loadConfig(
     overrides,
     (obj.ignores ?? []).map((g) => glob([g, `${g.replace(/\/$/, '')}/**`])),
     Object.entries(obj.languages ?? {}).map(([g, language]) => ({ match: glob([g]), language })),
+    maxFileBytes,
   );
 }
 

@@ -126,12 +126,12 @@ export function lintAndFix(scopes: Scope[], diagnostics: LoadDiagnostic[], optio
     let changed = false;
     for (const fileReport of report.files) {
       const path = fileReport.path;
-      if (circular.has(path) || !canFix(path)) continue;
+      if (circular.has(path)) continue;
+      const fixes = fileReport.results.filter((r) => r.fix && !r.suppressions?.length).map((r) => r.fix!);
+      if (fixes.length === 0 || !canFix(path)) continue;
       // Files read lazily during the run (proc/sys values) join the map here.
       const file = byPath.get(path) ?? scopes.flatMap((s) => s.files).find((f) => f.path === path);
       if (!file?.parsed) continue;
-      const fixes = fileReport.results.filter((r) => r.fix && !r.suppressions?.length).map((r) => r.fix!);
-      if (fixes.length === 0) continue;
       const pass = applyFixes(file.text, fixes);
       for (const { reason } of pass.invalid) {
         const line = `${path}: a fix was not applied: ${reason}`;
@@ -160,8 +160,7 @@ export function lintAndFix(scopes: Scope[], diagnostics: LoadDiagnostic[], optio
     report = runScopes(scopes, diagnostics, options);
   }
 
-  // A file that was fixed back to its original text did not change.
-  for (const [path, entry] of fixed) if (entry.output === entry.original) fixed.delete(path);
+  // (A text never returns to its original: that is caught as circular above.)
   const files = report.files.map((f) => (fixed.has(f.path) ? { ...f, output: fixed.get(f.path)!.output } : f));
   for (const [path, entry] of fixed) {
     if (files.some((f) => f.path === path)) continue;

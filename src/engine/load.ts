@@ -16,7 +16,7 @@ import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types
 import { PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
-import { decode, DEFAULT_MAX_FILE_BYTES, sourceFile } from './read.js';
+import { decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
 import { Scope } from './scope.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
@@ -111,7 +111,7 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Find snapshots and repository files under `paths` and load them into scopes. */
 export function loadPaths(paths: string[], options: LoadOptions): Loaded {
   const { cwd, config } = options;
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const diagnostics: LoadDiagnostic[] = [];
   const missing: string[] = [];
   const snapshots = new Map<string, { snap: DirectorySnapshot }>();
@@ -150,16 +150,23 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     for (const e of entries) {
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) {
+        // A directory where a file hostlint reads belongs (`sysctl.conf/`) is named, then walked.
+        if (byNameOnly(cwd, abs) && !config.isIgnored(abs)) diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a directory, not a file' });
         if (!SKIP_DIRS.has(e.name)) walk(abs, top);
       } else if (e.isFile()) {
         if (!config.isIgnored(abs)) (isArchiveName(e.name) ? archives : repoFiles).set(abs, { explicit: false });
       } else if (e.isSymbolicLink()) {
         // Follow a file symlink only when it stays inside the tree being linted.
+        // A link named like a file hostlint reads that loops or leaves the tree is named, never read.
+        const named = byNameOnly(cwd, abs) && !config.isIgnored(abs);
         try {
           const real = realpathSync(abs);
-          if (statSync(real).isFile() && isInside(real, realpathSync(top)) && !config.isIgnored(abs)) repoFiles.set(abs, { explicit: false });
-        } catch {
-          /* dangling link: not a file hostlint reads */
+          if (!isInside(real, realpathSync(top))) {
+            if (named) diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink to outside the directory being linted; not followed' });
+          } else if (statSync(real).isFile() && !config.isIgnored(abs)) repoFiles.set(abs, { explicit: false });
+        } catch (error) {
+          // A dangling link is a file that is not there; a loop is named.
+          if (named && (error as NodeJS.ErrnoException).code === 'ELOOP') diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink loop' });
         }
       }
     }
@@ -185,7 +192,10 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     if (st.isDirectory()) {
       const root = snapshotAncestor(abs, cwd);
       if (root && root !== abs) addSnapshotPath(root, abs);
-      else walk(abs, abs);
+      else {
+        if (byNameOnly(cwd, abs)) diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a directory, not a file' });
+        walk(abs, abs);
+      }
     } else {
       // A file named explicitly still honours the configuration's `ignores`
       // (pre-commit names every changed file).
@@ -267,7 +277,7 @@ export async function loadHost(
   options: LoadOptions,
 ): Promise<{ scope?: Scope; snapshot?: Snapshot; diagnostics: LoadDiagnostic[] }> {
   const { cwd, config } = options;
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const diagnostics: LoadDiagnostic[] = [];
   if (ref.kind === 'directory') {
     const snap = new DirectorySnapshot(ref.root);
@@ -309,32 +319,22 @@ function snapshotAncestor(dir: string, cwd: string): string | undefined {
   }
 }
 
+/** Whether a repository path is a file hostlint reads by its name alone (YAML needs its content). */
+function byNameOnly(cwd: string, abs: string): boolean {
+  const cls = classifyRepoPath(displayPath(cwd, abs), () => '');
+  return cls !== undefined;
+}
+
+/** The first 64 KiB of a file as text (to tell Kubernetes YAML from other YAML); never the whole file. */
 function sniffHead(abs: string): string {
-  try {
-    const fd = readFileSync(abs, { encoding: 'utf8', flag: 'r' });
-    return fd.slice(0, 64 * 1024);
-  } catch {
-    return '';
-  }
+  const r = readRegularFile(abs, 0, { head: 64 * 1024 });
+  return r.ok ? r.bytes.toString('utf8') : '';
 }
 
 function readText(abs: string, maxBytes: number): { ok: true; text: string } | { ok: false; reason: string } {
-  let size: number;
-  try {
-    const st = statSync(abs);
-    if (st.isDirectory()) return { ok: false, reason: 'is a directory' };
-    size = st.size;
-  } catch (error) {
-    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  if (size > maxBytes) return { ok: false, reason: `is ${size} bytes, over the ${maxBytes}-byte limit` };
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(abs);
-  } catch (error) {
-    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  const d = decode(bytes);
+  const r = readRegularFile(abs, maxBytes);
+  if (!r.ok) return r;
+  const d = decode(r.bytes);
   return d.ok ? d : { ok: false, reason: d.reason };
 }
 
@@ -372,7 +372,7 @@ export function loadSnapshot(
     }
     if (byResolved.has(resolved.hostPath)) return byResolved.get(resolved.hostPath);
     if (resolved.size > ctx.maxBytes) {
-      ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File is ${resolved.size} bytes, over the ${ctx.maxBytes}-byte limit`, host });
+      ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File ${overLimitReason(resolved.size, ctx.maxBytes)}`, host });
       return undefined;
     }
     const r = snap.read(resolved.hostPath);

@@ -1,11 +1,95 @@
 /**
  * Reading files: bytes → text, with a clear diagnostic for what is not text.
  */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { VFile } from 'vfile';
 import type { LanguageId, SourceFile } from '../types.js';
 
-/** Files larger than this are not read (a diagnostic names them). */
-export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+/**
+ * Files larger than this are not read (a diagnostic names them); raise it with
+ * `--max-file-size` or `maxFileSize` in the configuration. Memory grows with
+ * the number of nodes a file holds (a YAML file of short keys takes about 150
+ * times its size), so the default keeps the worst case well inside Node's heap;
+ * real files are far smaller (the largest Calico manifest is about 350 KB).
+ */
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/**
+ * A size as `--max-file-size` and `maxFileSize` take it: a number of bytes, or
+ * with a unit K, M or G (powers of 1024; `KiB`, `MB`, ... are accepted too).
+ * Undefined when it is not a size of at least one byte.
+ */
+export function parseByteSize(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+  const m = /^\s*(\d+)\s*(?:([kmg])(?:i?b)?)?\s*$/i.exec(value);
+  if (!m) return undefined;
+  const n = Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]!;
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+/** The message of a file over the size limit, saying how to raise it. */
+export function overLimitReason(size: number, maxBytes: number): string {
+  return `is ${size} bytes, over the ${maxBytes}-byte limit (raise it with --max-file-size or \`maxFileSize\` in .hostlint.yaml)`;
+}
+
+/** What a file that is neither a regular file nor a directory is, for diagnostics. */
+export function specialFileKind(st: Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
+export type ReadBytes = { ok: true; bytes: Buffer } | { ok: false; reason: string };
+
+/**
+ * Read a regular file of at most `maxBytes` bytes (a larger one is refused
+ * without being read), or only its first `head` bytes. The file is opened
+ * non-blocking and checked on the open descriptor, so a FIFO never blocks the
+ * run and a device (a copied `/dev/zero`) is never read; a file that grows
+ * past the limit while it is read is refused too.
+ */
+export function readRegularFile(abs: string, maxBytes: number, options: { head?: number } = {}): ReadBytes {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { ok: false, reason: 'is a directory, not a file' };
+    return { ok: false, reason: `cannot be read (${code ?? String(error)})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { ok: false, reason: 'is a directory, not a file' };
+    if (!st.isFile()) return { ok: false, reason: `is ${specialFileKind(st)}, not a regular file` };
+    const head = options.head;
+    if (head === undefined && st.size > maxBytes) return { ok: false, reason: overLimitReason(st.size, maxBytes) };
+    const limit = head ?? maxBytes;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // Read up to one byte past the limit, to notice a file that grew.
+    for (;;) {
+      const want = Math.min(limit + 1 - total, 1024 * 1024);
+      if (want <= 0) break;
+      const buf = Buffer.allocUnsafe(want);
+      const n = readSync(fd, buf, 0, want, null);
+      if (n === 0) break;
+      chunks.push(n === want ? buf : buf.subarray(0, n));
+      total += n;
+    }
+    const bytes = Buffer.concat(chunks, total);
+    if (head !== undefined) return { ok: true, bytes: bytes.subarray(0, head) };
+    if (total > maxBytes) return { ok: false, reason: `is over the ${maxBytes}-byte limit (it grew while it was read)` };
+    return { ok: true, bytes };
+  } catch (error) {
+    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export type Decoded = { ok: true; text: string } | { ok: false; reason: string };
 

@@ -4,9 +4,10 @@
  * they would on the host (`/etc/x` means `<snapshot>/etc/x`, `..` stops at the
  * snapshot root); the machine running hostlint is never read through them.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_MARKERS, SNAPSHOT_PATTERNS } from './classify.js';
+import { specialFileKind } from './read.js';
 
 export type Resolved =
   | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size: number }
@@ -40,7 +41,12 @@ export interface Snapshot {
 }
 
 /** Host paths matching SNAPSHOT_PATTERNS that exist in `snap` (`*` is one path segment). */
-export function listReadable(snap: Pick<Snapshot, 'list' | 'exists'>): string[] {
+export function listReadable(snap: Pick<Snapshot, 'list' | 'resolve'>): string[] {
+  // Present: readable, or there but unreadable (a loop, a FIFO), which the loader names.
+  const present = (hostPath: string) => {
+    const r = snap.resolve(hostPath);
+    return r.ok || !r.missing;
+  };
   const out: string[] = [];
   for (const pattern of SNAPSHOT_PATTERNS) {
     const parts = pattern.split('/');
@@ -52,7 +58,7 @@ export function listReadable(snap: Pick<Snapshot, 'list' | 'exists'>): string[] 
       const [head, ...tail] = rest;
       if (head === '*') {
         for (const name of snap.list(prefix || '/')) expand(`${prefix}/${name}`, tail);
-      } else if (tail.length === 0 ? snap.exists(`${prefix}/${head}`) : true) {
+      } else if (tail.length === 0 ? present(`${prefix}/${head}`) : true) {
         expand(`${prefix}/${head}`, tail);
       }
     };
@@ -114,8 +120,20 @@ export class DirectorySnapshot implements Snapshot {
     return (rel === '' ? '.' : rel).split(path.sep).join('/');
   }
 
+  private readonly resolved = new Map<string, Resolved>();
+  private readonly listed = new Map<string, string[]>();
+
   /** Resolve a host path component by component, following symlinks inside the snapshot. */
   resolve(hostPath: string): Resolved {
+    let r = this.resolved.get(hostPath);
+    if (r === undefined) {
+      r = this.resolveUncached(hostPath);
+      this.resolved.set(hostPath, r);
+    }
+    return r;
+  }
+
+  private resolveUncached(hostPath: string): Resolved {
     let pending = hostPath.split('/').filter(Boolean);
     let current: string[] = [];
     let hops = 0;
@@ -127,17 +145,14 @@ export class DirectorySnapshot implements Snapshot {
         continue;
       }
       const abs = path.join(this.root, ...current, part);
-      let st;
-      try {
-        st = lstatSync(abs);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true };
-        return { ok: false, missing: false, reason: `cannot be read (${code})` };
+      const st = this.lstat(abs);
+      if (typeof st === 'string') {
+        if (st === 'ENOENT' || st === 'ENOTDIR') return { ok: false, missing: true };
+        return { ok: false, missing: false, reason: `cannot be read (${st})` };
       }
       if (st.isSymbolicLink()) {
         if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
-        const target = readlinkSync(abs);
+        const target = this.readlink(abs);
         if (target === '/dev/null') return { ok: false, missing: false, reason: 'is masked (a symlink to /dev/null)' };
         pending = [...target.split('/').filter(Boolean), ...pending];
         if (target.startsWith('/')) current = [];
@@ -145,11 +160,40 @@ export class DirectorySnapshot implements Snapshot {
       }
       current.push(part);
       if (pending.length > 0 && !st.isDirectory()) return { ok: false, missing: true };
+      // A FIFO would block the read forever, a device (a copied /dev/zero) never end it.
+      if (pending.length === 0 && !st.isDirectory() && !st.isFile()) return { ok: false, missing: false, reason: `is ${specialFileKind(st)}, not a regular file` };
       if (pending.length === 0) {
         return { ok: true, absolute: abs, hostPath: `/${current.join('/')}`, isDirectory: st.isDirectory(), size: st.size };
       }
     }
     return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
+  }
+
+  // One lstat, readlink and readdir per path: the many host paths looked up
+  // share their directories, and the snapshot does not change while it is read.
+  private readonly stats = new Map<string, Stats | string>();
+  private readonly links = new Map<string, string>();
+
+  private lstat(abs: string): Stats | string {
+    let st = this.stats.get(abs);
+    if (st === undefined) {
+      try {
+        st = lstatSync(abs);
+      } catch (error) {
+        st = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      }
+      this.stats.set(abs, st);
+    }
+    return st;
+  }
+
+  private readlink(abs: string): string {
+    let t = this.links.get(abs);
+    if (t === undefined) {
+      t = readlinkSync(abs);
+      this.links.set(abs, t);
+    }
+    return t;
   }
 
   exists(hostPath: string): boolean {
@@ -160,11 +204,16 @@ export class DirectorySnapshot implements Snapshot {
   list(hostDir: string): string[] {
     const r = this.resolve(hostDir);
     if (!r.ok || !r.isDirectory) return [];
-    try {
-      return readdirSync(r.absolute).sort();
-    } catch {
-      return [];
+    let names = this.listed.get(r.absolute);
+    if (names === undefined) {
+      try {
+        names = readdirSync(r.absolute).sort();
+      } catch {
+        names = [];
+      }
+      this.listed.set(r.absolute, names);
     }
+    return [...names];
   }
 
   read(hostPath: string): ReadResult {

@@ -5,7 +5,7 @@
  * trailing commas. Both are problems here, and the rest of the file is still
  * returned as far as jsonc-parser can recover.
  */
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { CniRoot, DataNode, DocumentNode, PairNode, ParseProblem, ParseResult, ScalarNode } from '../types.js';
 import { LineIndex } from './line-index.js';
 
@@ -38,6 +38,26 @@ export function jsonErrorMessage(error: ParseError, text: string): string {
   return `${message} (${code})`;
 }
 
+/**
+ * Arrays and objects nested deeper than this are not parsed: jsonc-parser and
+ * the tree walkers recurse per level. CNI configurations nest a few levels.
+ */
+export const MAX_JSON_NESTING = 256;
+
+/** Offset of the first `[` or `{` nested deeper than `limit`, or undefined. Iterative. */
+function firstTooDeep(text: string, limit: number): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.OpenBraceToken || kind === SyntaxKind.OpenBracketToken) {
+      if (++depth > limit) return scanner.getTokenOffset();
+    } else if (kind === SyntaxKind.CloseBraceToken || kind === SyntaxKind.CloseBracketToken) {
+      if (depth > 0) depth--;
+    }
+  }
+  return undefined;
+}
+
 export interface JsonDataTree {
   body: DataNode | null;
   problems: ParseProblem[];
@@ -52,6 +72,14 @@ export function dataTreeFromJson(text: string, index: LineIndex = new LineIndex(
   const errors: ParseError[] = [];
   const problems: ParseProblem[] = [];
   let body: DataNode | null = null;
+  const tooDeep = firstTooDeep(text, MAX_JSON_NESTING);
+  if (tooDeep !== undefined) {
+    problems.push({
+      message: `JSON nested more than ${MAX_JSON_NESTING} levels deep; hostlint does not read it (CNI configurations nest a few levels)`,
+      position: index.position(shift + tooDeep, shift + tooDeep + 1),
+    });
+    return { body, problems };
+  }
   try {
     const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
     body = root ? convert(root, text, index, shift) : null;

@@ -37,6 +37,13 @@ import type {
 import { LineIndex } from './line-index.js';
 
 const MAX_ALIAS_COUNT = 100;
+/**
+ * Collections nested deeper than this are not composed: the composer and the
+ * tree walkers recurse per level, and a hostile file nested thousands of levels
+ * deep would exhaust the stack at an arbitrary point. Real manifests (CRDs with
+ * their OpenAPI schemas included) nest a few dozen levels.
+ */
+export const MAX_YAML_NESTING = 256;
 /** Problems reported per file at most (a broken file cascades into many errors). */
 const MAX_PROBLEMS = 100;
 
@@ -54,11 +61,17 @@ interface Pass {
   streamErrors: YAMLError[];
   streamWarnings: YAMLError[];
   errorCount: number;
+  /** Offset of the first collection nested deeper than MAX_YAML_NESTING (nothing was composed). */
+  tooDeep?: number;
 }
 
 function parsePass(text: string): Pass {
   const tokens = Array.from(new Parser().parse(text));
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  const tooDeep = firstTooDeep(tokens, MAX_YAML_NESTING);
+  if (tooDeep !== undefined) return { text, tokens, docs: [], streamErrors: [], streamWarnings: [], errorCount: 1, tooDeep };
+  // Duplicate keys are found by the converter: the composer's own check
+  // compares every key with every earlier one (quadratic in a mapping's size).
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   const docs = Array.from(composer.compose(tokens));
   const info = composer.streamInfo();
   let errorCount = info.errors.length;
@@ -81,6 +94,14 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
 
   try {
     let pass = parsePass(text);
+    if (pass.tooDeep !== undefined) {
+      collectComments(pass.tokens, index, comments);
+      problems.push({
+        message: `YAML nested more than ${MAX_YAML_NESTING} levels deep; hostlint does not read it (real manifests nest a few dozen levels)`,
+        position: index.position(pass.tooDeep, Math.min(pass.tooDeep + 1, text.length)),
+      });
+      return { tree, problems, comments };
+    }
     let mapper: OffsetMapper | undefined;
     // go-yaml (and so kubectl) accepts quoted scalars whose continuation lines
     // are not indented past their key, as older YAML marshallers emit them in
@@ -89,7 +110,7 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
     const patch = pass.errorCount > 0 ? padQuotedContinuations(text, pass.tokens) : undefined;
     if (patch) {
       const patched = parsePass(patch.text);
-      if (patched.errorCount < pass.errorCount) {
+      if (patched.tooDeep === undefined && patched.errorCount < pass.errorCount) {
         pass = patched;
         mapper = patch.mapper;
       }
@@ -339,6 +360,36 @@ function forEachToken(tokens: unknown[], visit: (tok: Record<string, unknown>) =
   }
 }
 
+/**
+ * Offset of the first collection token nested deeper than `limit` (block
+ * mappings and sequences, flow collections), or undefined. Iterative.
+ */
+function firstTooDeep(tokens: unknown[], limit: number): number | undefined {
+  const stack: Array<[unknown, number]> = [];
+  for (let i = tokens.length - 1; i >= 0; i--) stack.push([tokens[i], 0]);
+  let found: number | undefined;
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    if (t === null || typeof t !== 'object') continue;
+    if (Array.isArray(t)) {
+      for (let i = t.length - 1; i >= 0; i--) stack.push([t[i], depth]);
+      continue;
+    }
+    const tok = t as Record<string, unknown>;
+    const collection = tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection';
+    const d = collection ? depth + 1 : depth;
+    if (d > limit && typeof tok.offset === 'number') {
+      if (found === undefined || tok.offset < found) found = tok.offset;
+      continue;
+    }
+    for (let i = CHILD_KEYS.length - 1; i >= 0; i--) {
+      const child = tok[CHILD_KEYS[i]!];
+      if (child !== undefined && child !== null && typeof child === 'object') stack.push([child, d]);
+    }
+  }
+  return found;
+}
+
 /** Token fields that hold child tokens, in source order. */
 const CHILD_KEYS = ['props', 'start', 'key', 'sep', 'value', 'items', 'end'];
 
@@ -431,7 +482,19 @@ class Converter {
     if (isMap(n)) {
       const [s, e] = this.range(n);
       const children: PairNode[] = [];
-      for (const item of n.items) children.push(this.pair(item as Pair));
+      const seen = new Set<unknown>();
+      for (const item of n.items) {
+        const pair = this.pair(item as Pair);
+        children.push(pair);
+        // Scalar (and empty) keys compared by value, as the \`yaml\` package and go-yaml do.
+        const k = (item as Pair).key;
+        if (k == null || isScalar(k)) {
+          const value = k == null ? null : (k as import('yaml').Scalar).value;
+          if (seen.has(value)) {
+            this.report({ message: 'Map keys must be unique', pos: [pair.key.position.start.offset!, pair.key.position.end.offset!] });
+          } else seen.add(value);
+        }
+      }
       const end = n.flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
       const map: MappingNode = { type: 'mapping', children, position: this.index.position(s, Math.max(s, end)) };
       return map;

@@ -115,6 +115,7 @@ function generate(root, n) {
 
 /** The floor: read every file of the fleet, parse every YAML document. */
 function floor(root) {
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   let files = 0;
   let docs = 0;
@@ -131,7 +132,8 @@ function floor(root) {
     }
   };
   walk(root);
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, files, docs };
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, files, docs };
 }
 
 /** One audit in a fresh process: wall time and the process's peak RSS (all threads). */
@@ -140,25 +142,35 @@ function audit(root, concurrency) {
     const { main } = await import(${JSON.stringify(new URL('../../dist/src/cli/main.js', import.meta.url).href)});
     const args = ['audit', '--format', 'json', ${JSON.stringify(root)}${concurrency ? `, '--concurrency', '${concurrency}'` : ''}];
     const code = await main(args, { stdout: () => {}, stderr: (s) => process.stderr.write(s), stdin: async () => '', cwd: process.cwd(), isTTY: false, env: { CI: 'true' } });
-    process.stdout.write(JSON.stringify({ code, maxRSS: process.resourceUsage().maxRSS }));
+    const u = process.resourceUsage();
+    process.stdout.write(JSON.stringify({ code, maxRSS: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }));
   `;
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    const file = path.join(root, '..', `${path.basename(root)}-run.mjs`);
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, [file], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('close', () => {
+      rmSync(file, { force: true });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       try {
-        const { code, maxRSS } = JSON.parse(out);
+        const { code, maxRSS, cpu } = JSON.parse(out);
         if (code === 2) reject(new Error('hostlint audit failed (exit 2)'));
-        else resolve({ seconds, rssMiB: maxRSS / 1024 });
+        else resolve({ seconds, cpu, rssMiB: maxRSS / 1024 });
       } catch (error) {
         reject(new Error(`no result from the audit process: ${out}`));
       }
     });
   });
+}
+
+if (process.env.HOSTLINT_BENCH_KEEP) {
+  // Generate one fleet and keep it (for profiling): HOSTLINT_BENCH_KEEP=DIR node test/bench/fleet.mjs N
+  generate(process.env.HOSTLINT_BENCH_KEEP, NS[0]);
+  process.exit(0);
 }
 
 try {
@@ -169,7 +181,8 @@ try {
 }
 
 const rows = [];
-console.log(`hostlint fleet bench: ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`hostlint fleet bench: ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log('(wall-clock ratios need an otherwise idle machine; the CPU-time ratios are less sensitive to other load)');
 for (const n of NS) {
   const root = mkdtempSync(path.join(os.tmpdir(), `hostlint-bench-${n}-`));
   try {
@@ -178,13 +191,13 @@ for (const n of NS) {
     console.log(`\nN = ${n}: generated in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
     floor(root); // warm the page cache
     const f = floor(root);
-    console.log(`  floor (read ${f.files} files, parse ${f.docs} YAML documents): ${f.seconds.toFixed(2)} s`);
+    console.log(`  floor (read ${f.files} files, parse ${f.docs} YAML documents): ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s)`);
     const par = await audit(root, undefined);
     const one = await audit(root, 1);
     const row = { n, floor: f.seconds, par, one };
     rows.push(row);
     for (const [label, r] of [[`audit, ${os.availableParallelism?.() ?? os.cpus().length} threads`, par], ['audit --concurrency 1', one]]) {
-      console.log(`  ${label.padEnd(24)} ${r.seconds.toFixed(2)} s  ${(n / r.seconds).toFixed(0).padStart(6)} hosts/s  peak RSS ${r.rssMiB.toFixed(0)} MiB  ${(r.seconds / f.seconds).toFixed(2)}x floor`);
+      console.log(`  ${label.padEnd(24)} ${r.seconds.toFixed(2)} s  ${(n / r.seconds).toFixed(0).padStart(6)} hosts/s  peak RSS ${r.rssMiB.toFixed(0)} MiB  ${(r.seconds / f.seconds).toFixed(2)}x floor  (CPU ${r.cpu.toFixed(2)} s, ${(r.cpu / f.cpu).toFixed(2)}x the floor's)`);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
