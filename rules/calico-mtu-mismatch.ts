@@ -287,10 +287,16 @@ function enabledEncapsulations(view: CalicoView): { encaps: Set<Encap>; evidence
   return { encaps, evidence, known };
 }
 
-/** A fix replacing a scalar's number, keeping its quotes. */
+/**
+ * A fix replacing a scalar's number, keeping its quotes; none when the source
+ * is not the number as written (`!!binary MTQ4MA==`, a block scalar, escapes),
+ * where putting digits in its place would change what the value means.
+ */
 function replaceNumber(node: ScalarNode, text: string) {
   const start = node.position.start.offset!;
   const end = node.position.end.offset!;
   const quoted = node.style === 'single' || node.style === 'double';
+  const inner = quoted ? node.source.slice(1, -1) : node.source;
+  if (inner !== String(node.value)) return undefined;
   return { description: `Set the MTU to ${text}`, edits: [{ range: [quoted ? start + 1 : start, quoted ? end - 1 : end] as [number, number], text }] };
 }

@@ -48,7 +48,10 @@ export default defineRule({
       scope() {
         for (const set of scope.sysctlSets()) {
           for (const winner of set.settings()) {
-            for (const shadowed of winner.shadowed) report(shadowed, winner);
+            for (const shadowed of winner.shadowed) {
+              // The same line applied again through a second link to its file is not a second assignment.
+              if (shadowed.node !== winner.node) report(shadowed, winner);
+            }
           }
         }
       },

@@ -138,8 +138,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     if (!filename) throw new Error('the audit worker (dist/src/audit/worker.js) is missing: run `npm run build`, or use --concurrency 1');
     const { Tinypool } = await import('tinypool');
     const threads = Math.min(concurrency, refs.length);
-    // Workers take the process's Node options, except those only valid for a main script.
-    const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b/.test(a));
+    // Workers start without the process's Node options (some, like --input-type or
+    // --expose-gc, are refused by worker threads).
+    const execArgv: string[] = [];
     const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, execArgv });
     try {
       // In host order, with at most `window` hosts in flight or waiting to be emitted.

@@ -25,7 +25,7 @@ export interface AuditCommand {
   maxWarnings: number;
   unusedSeverity: Severity | 'off';
   concurrency: number | undefined;
-  values: { quiet?: boolean; color?: boolean; 'no-color'?: boolean; 'output-file'?: string; 'include-suppressed'?: boolean; 'sarif-category'?: string };
+  values: { quiet?: boolean; color?: boolean; 'no-color'?: boolean; 'output-file'?: string; 'include-suppressed'?: boolean; 'sarif-category'?: string; 'no-snippets'?: boolean };
   io: Io;
 }
 
@@ -74,7 +74,11 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   const tally = new FleetTally();
   const ruleIds = new Set<string>();
   let internalError = false;
-  const shown = (files: FileReport[]) => (values.quiet ? onlyErrorFiles(files) : files);
+  const withoutSnippets = (files: FileReport[]) => files.map((f) => ({ ...f, results: f.results.map(({ snippet: _snippet, ...r }) => r) }));
+  const shown = (files: FileReport[]) => {
+    const kept = values.quiet ? onlyErrorFiles(files) : files;
+    return values['no-snippets'] ? withoutSnippets(kept) : kept;
+  };
 
   let ok = false;
   try {

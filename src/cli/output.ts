@@ -3,7 +3,7 @@
  * over the target, so readers see the whole file or none (the report file,
  * the baseline, and files rewritten by `--fix`).
  */
-import { chmodSync, chownSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface WriteOptions {
@@ -16,7 +16,15 @@ export interface WriteOptions {
 export function writeAtomically(file: string, content: string | Uint8Array, options: WriteOptions = {}): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(tmp, content, { flag: 'wx' });
+    // Flushed before the rename: after a crash of the machine, too, the target
+    // holds the old report or the whole new one.
+    const fd = openSync(tmp, 'wx');
+    try {
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     if (options.mode !== undefined) chmodSync(tmp, options.mode);
     if (options.owner) {
       try {

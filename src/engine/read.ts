@@ -59,7 +59,7 @@ export function readRegularFile(abs: string, maxBytes: number, options: { head?:
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return { ok: false, reason: 'is a directory, not a file' };
-    return { ok: false, reason: `cannot be read (${code ?? String(error)})` };
+    return { ok: false, reason: cannotRead(error) };
   }
   try {
     const st = fstatSync(fd);
@@ -85,10 +85,28 @@ export function readRegularFile(abs: string, maxBytes: number, options: { head?:
     if (total > maxBytes) return { ok: false, reason: `is over the ${maxBytes}-byte limit (it grew while it was read)` };
     return { ok: true, bytes };
   } catch (error) {
-    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    return { ok: false, reason: cannotRead(error) };
   } finally {
     closeSync(fd);
   }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ELOOP: 'too many levels of symbolic links',
+  ENOENT: 'no such file',
+  ENOTDIR: 'a path component is not a directory',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+};
+
+/** `cannot be read (EACCES: permission denied)`: the code for searching, the words for reading. */
+export function cannotRead(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code) return `cannot be read (${error instanceof Error ? error.message : String(error)})`;
+  return `cannot be read (${code}${ERRNO_TEXT[code] ? `: ${ERRNO_TEXT[code]}` : ''})`;
 }
 
 export type Decoded = { ok: true; text: string } | { ok: false; reason: string };

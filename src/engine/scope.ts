@@ -243,8 +243,19 @@ export class Scope {
   }
 
   hostFile(hostPath: string): SourceFile | undefined {
-    return this.files.find((f) => f.hostPath === hostPath);
+    // Indexed, not searched: rules look up a `/proc/sys` file per key, and a
+    // snapshot may hold thousands of files. Files are only ever appended
+    // (read lazily), so the index catches up with the new ones.
+    const index = (this.byHostPath ??= new Map());
+    for (; this.indexedFiles < this.files.length; this.indexedFiles++) {
+      const f = this.files[this.indexedFiles]!;
+      if (f.hostPath !== undefined && !index.has(f.hostPath)) index.set(f.hostPath, f);
+    }
+    return index.get(hostPath);
   }
+
+  private byHostPath: Map<string, SourceFile> | undefined;
+  private indexedFiles = 0;
 
   /** Sysctl file sets: one per host, or one per file in the repository. */
   sysctlSets(): SysctlSet[] {

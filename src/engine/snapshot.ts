@@ -7,7 +7,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_MARKERS, SNAPSHOT_PATTERNS } from './classify.js';
-import { specialFileKind } from './read.js';
+import { cannotRead, specialFileKind } from './read.js';
 
 export type Resolved =
   | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size: number }
@@ -148,7 +148,7 @@ export class DirectorySnapshot implements Snapshot {
       const st = this.lstat(abs);
       if (typeof st === 'string') {
         if (st === 'ENOENT' || st === 'ENOTDIR') return { ok: false, missing: true };
-        return { ok: false, missing: false, reason: `cannot be read (${st})` };
+        return { ok: false, missing: false, reason: cannotRead({ code: st }) };
       }
       if (st.isSymbolicLink()) {
         if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
@@ -223,7 +223,7 @@ export class DirectorySnapshot implements Snapshot {
     try {
       return { ok: true, bytes: readFileSync(r.absolute), size: r.size };
     } catch (error) {
-      return { ok: false, missing: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+      return { ok: false, missing: false, reason: cannotRead(error) };
     }
   }
 

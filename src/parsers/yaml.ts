@@ -10,6 +10,7 @@
 import {
   Composer,
   Parser,
+  type CST,
   isAlias,
   isMap,
   isPair,
@@ -54,31 +55,20 @@ const MAX_PROBLEMS = 100;
  */
 const REPORTED_WARNINGS = new Set(['BAD_COLLECTION_TYPE']);
 
-interface Pass {
-  text: string;
-  tokens: unknown[];
-  docs: Document.Parsed[];
-  streamErrors: YAMLError[];
-  streamWarnings: YAMLError[];
-  errorCount: number;
-  /** Offset of the first collection nested deeper than MAX_YAML_NESTING (nothing was composed). */
-  tooDeep?: number;
-}
+/** Composer options: duplicate keys are found by the converter (the composer's own check compares every key with every earlier one, quadratic in a mapping's size). */
+const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: false } as const;
 
-function parsePass(text: string): Pass {
-  const tokens = Array.from(new Parser().parse(text));
-  const tooDeep = firstTooDeep(tokens, MAX_YAML_NESTING);
-  if (tooDeep !== undefined) return { text, tokens, docs: [], streamErrors: [], streamWarnings: [], errorCount: 1, tooDeep };
-  // Duplicate keys are found by the converter: the composer's own check
-  // compares every key with every earlier one (quadratic in a mapping's size).
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
-  const docs = Array.from(composer.compose(tokens));
-  const info = composer.streamInfo();
-  let errorCount = info.errors.length;
-  for (const d of docs) errorCount += d.errors.length;
-  return { text, tokens, docs, streamErrors: info.errors, streamWarnings: info.warnings, errorCount };
-}
+type YamlProblem = { message: string; pos?: [number, number] };
 
+/**
+ * Parse a Kubernetes YAML stream in one pass, one document at a time: each
+ * top-level CST token is walked once (comments, nesting depth), composed, and
+ * the finished document converted to the data tree and dropped, so neither
+ * the CST nor the `yaml` package's documents of the whole file are held at
+ * once. A document with errors that holds quoted scalars cut short by
+ * under-indented continuation lines is parsed again on its own, padded (see
+ * `padQuotedContinuations`); the rest of the file is never parsed twice.
+ */
 export function parseKube(text: string): ParseResult<KubeRoot> {
   const index = new LineIndex(text);
   const problems: ParseProblem[] = [];
@@ -93,52 +83,7 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
   };
 
   try {
-    let pass = parsePass(text);
-    if (pass.tooDeep !== undefined) {
-      collectComments(pass.tokens, index, comments);
-      problems.push({
-        message: `YAML nested more than ${MAX_YAML_NESTING} levels deep; hostlint does not read it (real manifests nest a few dozen levels)`,
-        position: index.position(pass.tooDeep, Math.min(pass.tooDeep + 1, text.length)),
-      });
-      return { tree, problems, comments };
-    }
-    let mapper: OffsetMapper | undefined;
-    // go-yaml (and so kubectl) accepts quoted scalars whose continuation lines
-    // are not indented past their key, as older YAML marshallers emit them in
-    // CRD descriptions; the `yaml` package rejects them. Re-parse with those
-    // lines padded and map offsets back, if that removes errors.
-    const patch = pass.errorCount > 0 ? padQuotedContinuations(text, pass.tokens) : undefined;
-    if (patch) {
-      const patched = parsePass(patch.text);
-      if (patched.tooDeep === undefined && patched.errorCount < pass.errorCount) {
-        pass = patched;
-        mapper = patch.mapper;
-      }
-    }
-    const passIndex = mapper ? new LineIndex(pass.text) : index;
-    const report = (err: { message: string; pos?: [number, number] }): void => {
-      const [s, e] = err.pos ?? [0, 0];
-      problems.push({ message: cleanMessage(err.message), position: passIndex.position(s, Math.max(s, e)) });
-    };
-
-    collectComments(pass.tokens, passIndex, comments);
-    // Collection-key problems are dropped where the YAML parser already complained.
-    const keyProblems: Array<{ message: string; pos: [number, number] }> = [];
-    const converter = new Converter(pass.text, passIndex, (p) => keyProblems.push(p as { message: string; pos: [number, number] }));
-    for (const doc of pass.docs) {
-      for (const err of doc.errors) report(err);
-      for (const w of doc.warnings) if (REPORTED_WARNINGS.has(w.code)) report(w);
-      documents.push(converter.document(doc, documents.length));
-      if (converter.aliases.length > 0) checkAliases(doc, converter.aliases, report);
-    }
-    for (const err of pass.streamErrors) report(err);
-    for (const w of pass.streamWarnings) if (REPORTED_WARNINGS.has(w.code)) report(w);
-    const reported = problems.map((p) => p.position.start.offset!).sort((a, b) => a - b);
-    for (const kp of keyProblems) {
-      if (!anyWithin(reported, kp.pos[0], kp.pos[1])) report(kp);
-    }
-
-    if (mapper) remapAll(tree, problems, text, index, mapper);
+    new KubeStream(text, index, documents, comments, problems).run();
   } catch (error) {
     // The library should not throw, but a pathological input (e.g. nesting deep
     // enough to exhaust the stack) must still become a problem, not a crash.
@@ -147,6 +92,7 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
       position: index.position(0, 0),
     });
   }
+  comments.sort((a, b) => a.position.start.offset! - b.position.start.offset!);
   problems.sort((a, b) => (a.position.start.offset ?? 0) - (b.position.start.offset ?? 0));
   if (problems.length > MAX_PROBLEMS) {
     const more = problems.length - MAX_PROBLEMS;
@@ -157,17 +103,260 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
   return { tree, problems, comments };
 }
 
+class KubeStream {
+  /** Collection-key problems, dropped at the end where the YAML parser already complained. */
+  private readonly keyProblems: Array<{ message: string; pos: [number, number] }> = [];
+  private readonly converter: Converter;
+  private readonly scanner: CstScanner;
+
+  constructor(
+    private readonly text: string,
+    private readonly index: LineIndex,
+    private readonly documents: DocumentNode[],
+    private readonly comments: CommentNode[],
+    private readonly problems: ParseProblem[],
+  ) {
+    this.converter = new Converter(text, index, (p) => this.keyProblems.push(p as { message: string; pos: [number, number] }));
+    this.scanner = new CstScanner(index, comments);
+  }
+
+  private readonly report = (err: YamlProblem): void => {
+    const [s, e] = err.pos ?? [0, 0];
+    this.problems.push({ message: cleanMessage(err.message), position: this.index.position(s, Math.max(s, e)) });
+  };
+
+  run(): void {
+    const composer = new Composer(COMPOSE_OPTIONS);
+    /** Top-level tokens of the document being composed: its `document` token and those after it. */
+    let group: CstToken[] | undefined;
+    const tokens = new Parser().parse(this.text);
+    for (const token of tokens) {
+      const before = this.comments.length;
+      const deep = this.scanner.scan(token);
+      if (deep !== undefined) {
+        this.tooDeep(deep, token, before, tokens);
+        return;
+      }
+      if (token.type === 'document') {
+        const previous = group;
+        group = [token];
+        for (const doc of composer.next(token)) this.document(doc, previous!, token.offset);
+      } else {
+        group?.push(token);
+        for (const doc of composer.next(token)) this.document(doc, group!, this.text.length);
+      }
+    }
+    for (const doc of composer.end(false, this.text.length)) this.document(doc, group!, this.text.length);
+    const info = composer.streamInfo();
+    for (const err of info.errors) this.report(err);
+    for (const w of info.warnings) if (REPORTED_WARNINGS.has(w.code)) this.report(w);
+    const reported = this.problems.map((p) => p.position.start.offset!).sort((a, b) => a - b);
+    for (const kp of this.keyProblems) {
+      if (!anyWithin(reported, kp.pos[0], kp.pos[1])) this.report(kp);
+    }
+  }
+
+  /**
+   * A collection nested deeper than MAX_YAML_NESTING: nothing of the file is
+   * composed (what was is dropped), its comments are still collected.
+   */
+  private tooDeep(offset: number, token: CstToken, commentsBefore: number, rest: Iterable<CstToken>): void {
+    this.documents.length = 0;
+    this.problems.length = 0;
+    this.keyProblems.length = 0;
+    // The scan stopped descending at the deep collection: collect this token's comments iteratively.
+    this.comments.length = commentsBefore;
+    collectComments([token], this.index, this.comments);
+    for (const t of rest) collectComments([t], this.index, this.comments);
+    this.problems.push({
+      message: `YAML nested more than ${MAX_YAML_NESTING} levels deep; hostlint does not read it (real manifests nest a few dozen levels)`,
+      position: this.index.position(offset, Math.min(offset + 1, this.text.length)),
+    });
+  }
+
+  /** A composed document, from the top-level tokens `group` that end at `end`. */
+  private document(doc: Document.Parsed, group: CstToken[], end: number): void {
+    if (doc.errors.length > 0 && this.padded(doc, group, end)) return;
+    for (const err of doc.errors) this.report(err);
+    for (const w of doc.warnings) if (REPORTED_WARNINGS.has(w.code)) this.report(w);
+    this.documents.push(this.converter.document(doc, this.documents.length));
+    if (this.converter.aliases.length > 0) checkAliases(doc, this.converter.aliases, this.report);
+  }
+
+  /**
+   * go-yaml (and so kubectl) accepts quoted scalars whose continuation lines
+   * are not indented past their key, as older YAML marshallers emit them in
+   * CRD descriptions; the `yaml` package rejects them. Parse the document
+   * again on its own with those lines padded, and if that removes errors, use
+   * it with every offset mapped back to the file.
+   */
+  private padded(doc: Document.Parsed, group: CstToken[], end: number): boolean {
+    const start = group[0]!.offset;
+    const patch = padQuotedContinuations(this.text, group, start, end);
+    if (!patch) return false;
+    const tokens = Array.from(new Parser().parse(patch.text));
+    if (firstTooDeep(tokens, MAX_YAML_NESTING) !== undefined) return false;
+    const composer = new Composer(COMPOSE_OPTIONS);
+    const docs = Array.from(composer.compose(tokens));
+    const info = composer.streamInfo();
+    if (docs.length !== 1) return false;
+    const fixed = docs[0]!;
+    // Errors before the document (the composer hands stream errors to the next document) are not its own.
+    const own = doc.errors.filter((e) => e.pos[0] >= start).length;
+    if (fixed.errors.length + info.errors.length >= own) return false;
+
+    const map: OffsetMapper = (p) => start + patch.mapper(p);
+    const index = this.index;
+    const reportMapped = (err: YamlProblem): void => {
+      const [s, e] = err.pos ?? [0, 0];
+      const a = map(s);
+      this.problems.push({ message: cleanMessage(err.message), position: index.position(a, Math.max(a, map(Math.max(s, e)))) });
+    };
+    for (const err of doc.errors) if (err.pos[0] < start) this.report(err);
+    for (const err of fixed.errors) reportMapped(err);
+    for (const w of fixed.warnings) if (REPORTED_WARNINGS.has(w.code)) reportMapped(w);
+    for (const err of info.errors) reportMapped(err);
+    for (const w of info.warnings) if (REPORTED_WARNINGS.has(w.code)) reportMapped(w);
+
+    const local = new LineIndex(patch.text);
+    const converter = new Converter(patch.text, local, (p) => {
+      const kp = p as { message: string; pos: [number, number] };
+      this.keyProblems.push({ message: kp.message, pos: [map(kp.pos[0]), map(kp.pos[1])] });
+    });
+    const node = converter.document(fixed, this.documents.length);
+    remapDocument(node, this.text, index, map);
+    this.documents.push(node);
+    if (converter.aliases.length > 0) checkAliases(fixed, converter.aliases, reportMapped);
+
+    // The comments of the document are those of the padded text (a `#` on a
+    // continuation line is text of the scalar, not a comment).
+    let cut = this.comments.length;
+    while (cut > 0 && this.comments[cut - 1]!.position.start.offset! >= start) cut--;
+    const later = this.comments.splice(cut).filter((c) => c.position.start.offset! >= end);
+    const mine: CommentNode[] = [];
+    collectComments(tokens, local, mine);
+    for (const c of mine) remapPosition(c.position, index, map);
+    this.comments.push(...mine, ...later);
+    return true;
+  }
+}
+
+type CstToken = CST.Token;
+
+/**
+ * One walk of a top-level CST token: collects its `#` comments and finds the
+ * first collection nested deeper than MAX_YAML_NESTING (below which it does
+ * not descend, so the walk's recursion is bounded).
+ */
+class CstScanner {
+  private deep: number | undefined;
+
+  constructor(
+    private readonly index: LineIndex,
+    private readonly out: CommentNode[],
+  ) {}
+
+  /** Scan a top-level token; the offset of its first too-deep collection, if any. */
+  scan(token: CstToken): number | undefined {
+    this.deep = undefined;
+    this.visit(token, 0);
+    return this.deep;
+  }
+
+  private list(tokens: unknown, depth: number): void {
+    if (!Array.isArray(tokens)) return;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t !== null && typeof t === 'object') this.visit(t, depth);
+    }
+  }
+
+  private visit(t: Record<string, any>, depth: number): void {
+    if (Array.isArray(t)) {
+      this.list(t, depth);
+      return;
+    }
+    switch (t.type) {
+      case 'comment': {
+        const src = t.source;
+        if (typeof src !== 'string' || typeof t.offset !== 'number' || !src.startsWith('#')) return;
+        this.out.push({ type: 'comment', marker: '#', value: src.slice(1), position: this.index.position(t.offset, t.offset + src.length) });
+        return;
+      }
+      // Source tokens: leaves.
+      case 'space':
+      case 'newline':
+      case 'anchor':
+      case 'tag':
+      case 'seq-item-ind':
+      case 'explicit-key-ind':
+      case 'map-value-ind':
+      case 'comma':
+      case 'flow-map-start':
+      case 'flow-map-end':
+      case 'flow-seq-start':
+      case 'flow-seq-end':
+      case 'doc-start':
+      case 'block-scalar-header':
+      case 'byte-order-mark':
+      case 'doc-mode':
+      case 'directive-line':
+      case 'flow-error-end':
+      case 'error':
+      case 'directive':
+        return;
+      case 'scalar':
+      case 'alias':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        this.list(t.end, depth);
+        return;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        const d = depth + 1;
+        if (d > MAX_YAML_NESTING && typeof t.offset === 'number') {
+          if (this.deep === undefined || t.offset < this.deep) this.deep = t.offset;
+          return;
+        }
+        if (t.start !== null && typeof t.start === 'object') this.visit(t.start, d); // flow-collection: its opening bracket
+        const items = t.items;
+        if (Array.isArray(items)) {
+          for (let i = 0; i < items.length; i++) {
+            const it = items[i];
+            if (it === null || typeof it !== 'object') continue;
+            this.list(it.start, d);
+            if (it.key !== null && typeof it.key === 'object') this.visit(it.key, d);
+            this.list(it.sep, d);
+            if (it.value !== null && typeof it.value === 'object') this.visit(it.value, d);
+          }
+        }
+        this.list(t.end, d);
+        return;
+      }
+    }
+    // document, doc-end, block-scalar, and anything else: every child.
+    for (let i = 0; i < CHILD_KEYS.length; i++) {
+      const child = t[CHILD_KEYS[i]!];
+      if (child !== undefined && child !== null && typeof child === 'object') this.visit(child, depth);
+    }
+  }
+}
+
+
 // ---------------------------------------------------------------------------
 // Compatibility shim: under-indented continuation lines of quoted scalars
 
 type OffsetMapper = (patchedOffset: number) => number;
 
 /**
- * Find quoted scalars the lexer cut short at an under-indented continuation
- * line, pad those lines (inside the scalar, where leading blanks are folded
- * away) and return the padded text with a patched→original offset mapper.
+ * Find quoted scalars of `tokens` (the CST of `text` from offset `from` to
+ * `to`) that the lexer cut short at an under-indented continuation line, pad
+ * those lines (inside the scalar, where leading blanks are folded away) and
+ * return that part of the text, padded, with a mapper from its offsets to
+ * offsets of the unpadded part (add `from` for offsets of `text`).
  */
-function padQuotedContinuations(text: string, tokens: unknown[]): { text: string; mapper: OffsetMapper } | undefined {
+function padQuotedContinuations(text: string, tokens: unknown[], from: number, to: number): { text: string; mapper: OffsetMapper } | undefined {
   const candidates: Array<{ offset: number; indent: number; quote: string }> = [];
   forEachToken(tokens, (tok) => {
     if (tok.type !== 'single-quoted-scalar' && tok.type !== 'double-quoted-scalar') return;
@@ -184,7 +373,7 @@ function padQuotedContinuations(text: string, tokens: unknown[]): { text: string
   for (const c of candidates) {
     if (c.offset < done) continue;
     const end = quotedEnd(text, c.offset);
-    if (end < 0) continue;
+    if (end < 0 || end > to) continue;
     const local: Array<{ at: number; count: number }> = [];
     let ok = true;
     for (let i = text.indexOf('\n', c.offset); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
@@ -211,17 +400,17 @@ function padQuotedContinuations(text: string, tokens: unknown[]): { text: string
   const patchedStarts: number[] = [];
   const counts: number[] = [];
   const cumBefore: number[] = [];
-  let last = 0;
+  let last = from;
   let total = 0;
   for (const ins of inserts) {
     parts.push(text.slice(last, ins.at), ' '.repeat(ins.count));
-    patchedStarts.push(ins.at + total);
+    patchedStarts.push(ins.at - from + total);
     counts.push(ins.count);
     cumBefore.push(total);
     total += ins.count;
     last = ins.at;
   }
-  parts.push(text.slice(last));
+  parts.push(text.slice(last, to));
   const mapper: OffsetMapper = (p) => {
     let lo = 0;
     let hi = patchedStarts.length - 1;
@@ -264,18 +453,22 @@ function quotedEnd(text: string, start: number): number {
   return -1;
 }
 
-/** Rewrite every position of the tree, comments and problems from patched to original offsets. */
-function remapAll(tree: KubeRoot, problems: ParseProblem[], text: string, index: LineIndex, map: OffsetMapper): void {
+/** Rewrite a position from offsets of the padded text to the file's (in place). */
+function remapPosition(pos: Position, index: LineIndex, map: OffsetMapper): void {
+  const s = map(pos.start.offset!);
+  const e = Math.max(s, map(pos.end.offset!));
+  const out = index.position(s, e);
+  pos.start = out.start;
+  pos.end = out.end;
+}
+
+/** Rewrite every position of a document converted from a padded text to the file's offsets. */
+function remapDocument(doc: DocumentNode, text: string, index: LineIndex, map: OffsetMapper): void {
   const seen = new WeakSet<object>();
-  const fix = (pos: Position): Position => {
-    if (seen.has(pos)) return pos;
-    const s = map(pos.start.offset!);
-    const e = Math.max(s, map(pos.end.offset!));
-    const out = index.position(s, e);
-    pos.start = out.start;
-    pos.end = out.end;
+  const fix = (pos: Position): void => {
+    if (seen.has(pos)) return;
+    remapPosition(pos, index, map);
     seen.add(pos);
-    return pos;
   };
   const data = (n: DataNode | null): void => {
     if (!n) return;
@@ -292,12 +485,8 @@ function remapAll(tree: KubeRoot, problems: ParseProblem[], text: string, index:
       for (const c of n.children) data(c);
     }
   };
-  for (const doc of tree.children) {
-    fix(doc.position);
-    data(doc.body);
-  }
-  for (const c of tree.comments) fix(c.position);
-  for (const p of problems) fix(p.position);
+  fix(doc.position);
+  data(doc.body);
 }
 
 /** Whether the sorted `offsets` hold a value in [from, to]. */
@@ -538,7 +727,9 @@ class Converter {
         style = 'plain';
     }
     const source = this.text.slice(s, e);
-    return { type: 'scalar', value: jsValue(n.value, source), source, style, position: this.index.position(s, e) };
+    // `!!binary` is base64 that go-yaml decodes (Kubernetes sees the text it encodes).
+    const binary = n.value instanceof Uint8Array ? utf8Text(n.value) : n.tag === 'tag:yaml.org,2002:binary' && typeof n.value === 'string' ? decodeBinary(n.value) : undefined;
+    return { type: 'scalar', value: binary ?? jsValue(n.value, source), source, style, position: this.index.position(s, e) };
   }
 
   private keyScalar(key: unknown, fallbackOffset: number): ScalarNode {
@@ -575,6 +766,23 @@ class Converter {
       position: this.index.position(Math.min(start, end), end),
     };
     return node;
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The UTF-8 text a `!!binary` scalar encodes, or undefined when it is not base64 of UTF-8 text. */
+function decodeBinary(value: string): string | undefined {
+  const b64 = value.replace(/[ \t\r\n]+/g, '');
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(b64)) return undefined;
+  return utf8Text(Buffer.from(b64, 'base64'));
+}
+
+function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
   }
 }
 
