@@ -72,14 +72,12 @@ export function spawnCli(args: string[], options: SpawnSyncOptions & { nodeArgs?
  */
 export function scratchDir(prefix: string): string {
   const shm = '/dev/shm';
-  let base = tmpdir();
-  try {
-    if (existsSync(shm)) {
-      const d = mkdtempSync(path.join(shm, `hostlint-${prefix}-`));
-      return d;
+  if (existsSync(shm)) {
+    try {
+      return mkdtempSync(path.join(shm, `hostlint-${prefix}-`));
+    } catch {
+      // not writable: the system temp dir
     }
-  } catch {
-    base = tmpdir();
   }
-  return mkdtempSync(path.join(base, `hostlint-${prefix}-`));
+  return mkdtempSync(path.join(tmpdir(), `hostlint-${prefix}-`));
 }

@@ -7,13 +7,19 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeAtomically } from '../../src/cli/output.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/lint.js';
 import { BIN, built, KERNEL_310, REPO, scratchDir, TW } from './helpers.js';
 
 const tmpFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+
+// Scratch space may be tmpfs (memory): remove what the killed writers left.
+const scratch: string[] = [];
+afterAll(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
 
 /** Start `node args`, wait until `ready(dir)` (polled every millisecond), SIGKILL it. */
 async function killWhen(args: string[], cwd: string, ready: () => boolean, timeoutMs = 60_000): Promise<{ killedEarly: boolean }> {
@@ -32,6 +38,7 @@ async function killWhen(args: string[], cwd: string, ready: () => boolean, timeo
 describe('writeAtomically killed mid-write (a real child process, SIGKILL)', () => {
   it.skipIf(!built())('the target keeps its previous complete content; only the temporary file is cut short', async () => {
     const dir = scratchDir('kill');
+    scratch.push(dir);
     const target = path.join(dir, 'report.json');
     const previous = JSON.stringify({ previous: true }) + '\n';
     writeFileSync(target, previous);
@@ -57,6 +64,7 @@ describe('writeAtomically killed mid-write (a real child process, SIGKILL)', () 
 
   it.skipIf(!built())('`hostlint -o` killed at many points: the report is always absent, the previous one, or complete', async () => {
     const cwd = scratchDir('kill-cli');
+    scratch.push(cwd);
     mkdirSync(path.join(cwd, 'etc'));
     writeFileSync(path.join(cwd, '.hostlint.yaml'), KERNEL_310);
     // 20,000 flagged lines: a report of several megabytes.
