@@ -41,6 +41,12 @@ export interface AuditOptions {
   toolVersion: string;
   /** Worker threads; 1 lints in process. Default: the number of cores. */
   concurrency?: number;
+  /**
+   * Milliseconds a worker may spend on one host before it is stopped and the
+   * host gets an internal-error (default 120 s). Only worker threads can be
+   * stopped: with `concurrency: 1` it does not apply.
+   */
+  hostTimeoutMs?: number;
   /** Called once per host, in host order, as soon as its outcome is ready. */
   onHost: (outcome: HostOutcome) => void;
   /** Called when the number of finished hosts changes. */
@@ -55,6 +61,8 @@ export interface AuditRun {
   /** The repository scope's report (its files, the load diagnostics outside hosts). */
   repository: LintReport;
 }
+
+export const DEFAULT_HOST_TIMEOUT_MS = 120_000;
 
 export function defaultConcurrency(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
@@ -138,6 +146,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     if (!filename) throw new Error('the audit worker (dist/src/audit/worker.js) is missing: run `npm run build`, or use --concurrency 1');
     const { Tinypool } = await import('tinypool');
     const threads = Math.min(concurrency, refs.length);
+    const timeoutMs = options.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
     // Workers start without the process's Node options (some, like --input-type or
     // --expose-gc, are refused by worker threads).
     const execArgv: string[] = [];
@@ -151,7 +160,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
         while (next < refs.length && pending.size < window) {
           const i = next++;
           const ref = refs[i]!;
-          const p = (pool.run(task(ref)) as Promise<HostOutcome>).catch((error) => crashed(ref, cwd, error));
+          // A worker that crashes (exits, throws outside the task) rejects its task; one
+          // that hangs is stopped at the timeout. Either way only this host is lost.
+          const abort = new AbortController();
+          const timer = setTimeout(() => abort.abort(), timeoutMs);
+          const p = (pool.run(task(ref), { signal: abort.signal }) as Promise<HostOutcome>)
+            .catch((error) =>
+              crashed(ref, cwd, abort.signal.aborted ? new Error(`it did not finish within ${timeoutMs / 1000} s (the per-host timeout, --host-timeout); its worker was stopped`) : error),
+            )
+            .finally(() => clearTimeout(timer));
           p.then(
             () => options.onProgress?.(++done, refs.length),
             () => undefined,

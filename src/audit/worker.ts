@@ -3,6 +3,7 @@
  * per task and returns its outcome. Configuration and rules are loaded once
  * per thread.
  */
+import path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import { Config, loadConfig } from '../config/load.js';
 import type { HostRef } from '../engine/load.js';
@@ -19,6 +20,21 @@ export interface HostTask {
   summarize: boolean;
 }
 
+/**
+ * `process.exit` in a worker thread ends the thread without an error event,
+ * and tinypool (thread runtime) then never settles the task: the audit would
+ * wait for it until the per-host timeout. Here it throws instead, so the call
+ * fails the task (synchronously) or kills the thread with an uncaught
+ * exception (from a callback), and either way the host gets an internal-error.
+ */
+const realExit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  // Node itself ends a thread this way after an uncaught exception (already reported
+  // to the pool as an error): let that one through.
+  if ((process as { _exiting?: boolean })._exiting) return realExit(code);
+  throw new Error(`process.exit(${code ?? ''}) was called in the worker`);
+}) as typeof process.exit;
+
 const configs = new Map<string, Config>();
 
 function configFor(task: HostTask): Config {
@@ -32,7 +48,36 @@ function configFor(task: HostTask): Config {
   return config;
 }
 
+/**
+ * Test hook (the worker-failure tests): `HOSTLINT_TEST_WORKER_FAULT=crash:HOST`
+ * (the thread exits), `crash-later:HOST` (it exits from a callback), `throw:HOST` (an uncaught exception outside the task) or
+ * `hang:HOST` (a busy loop), for the snapshot whose directory or archive is
+ * named HOST. Only the environment of the process sets it, never a scanned file.
+ */
+function simulateFault(task: HostTask): Promise<never> | undefined {
+  const fault = process.env.HOSTLINT_TEST_WORKER_FAULT;
+  if (!fault) return undefined;
+  const [kind, host] = fault.split(':');
+  const file = task.ref.kind === 'directory' ? task.ref.root : task.ref.file;
+  if (host === undefined || path.basename(file) !== host) return undefined;
+  if (kind === 'crash') process.exit(70);
+  if (kind === 'crash-later') {
+    setImmediate(() => process.exit(71));
+    return new Promise<never>(() => undefined);
+  }
+  if (kind === 'throw') {
+    setImmediate(() => {
+      throw new Error('simulated worker fault');
+    });
+    return new Promise<never>(() => undefined);
+  }
+  if (kind === 'hang') for (;;);
+  return undefined;
+}
+
 export default async function lintHostTask(task: HostTask): Promise<HostOutcome> {
+  const fault = simulateFault(task);
+  if (fault) await fault;
   return lintHost(task.ref, {
     cwd: task.cwd,
     config: configFor(task),

@@ -16,7 +16,7 @@ import {
   keyName,
   mapScalarSpan,
 } from '../parsers/data-tree.js';
-import { LineIndex } from '../parsers/line-index.js';
+import { lineIndexFor, type LineIndex } from '../parsers/line-index.js';
 import type { DataNode, DocumentNode, KubeRoot, MappingNode, Position, ScalarNode } from '../types.js';
 
 export interface ValueRef<T> {
@@ -111,12 +111,13 @@ export function buildCalicoView(
 ): CalicoView {
   const view: CalicoView = { nodes: [], configMaps: [], installations: [], felixConfigurations: [], ipPools: [] };
   const indexes = new Map<string, LineIndex | null>();
+  const trees = new Map(files.map((f) => [f.path, f.tree] as const));
   const indexOf = (file: string): LineIndex | null => {
     let idx = indexes.get(file);
     if (idx === undefined) {
       try {
         const t = text(file);
-        idx = typeof t === 'string' ? new LineIndex(t) : null;
+        idx = typeof t === 'string' ? lineIndexFor(t, trees.get(file)) : null;
       } catch {
         idx = null;
       }

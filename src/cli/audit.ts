@@ -25,6 +25,8 @@ export interface AuditCommand {
   maxWarnings: number;
   unusedSeverity: Severity | 'off';
   concurrency: number | undefined;
+  /** Per-host timeout of the worker threads (`--host-timeout`, in ms). */
+  hostTimeoutMs?: number | undefined;
   values: { quiet?: boolean; color?: boolean; 'no-color'?: boolean; 'output-file'?: string; 'include-suppressed'?: boolean; 'sarif-category'?: string; 'no-snippets'?: boolean };
   io: Io;
 }
@@ -91,6 +93,7 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
       reportUnusedDisableDirectives: cmd.unusedSeverity,
       toolVersion,
       ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}),
+      ...(cmd.hostTimeoutMs !== undefined ? { hostTimeoutMs: cmd.hostTimeoutMs } : {}),
       onProgress: (done, total) => progress.update(done, total, tally.summary.hostsWithErrors),
       onHost: (outcome) => {
         for (const id of outcome.ruleIds) ruleIds.add(id);

@@ -69,6 +69,7 @@ Options:
       --write-baseline FILE           Write the current results to FILE (JSON) as the baseline; without --baseline,
                                       this run then reports nothing as new
       --max-file-size SIZE            Do not read files larger than SIZE (bytes, or e.g. 64M; default 8M)
+      --host-timeout SECONDS          \`audit\`: stop a worker that spends longer on one host (default 120); the host gets an internal-error
       --no-snippets                   Leave the flagged line's text out of the output (SARIF context snippets)
       --stdin                         Lint standard input (also: a PATH of -)
       --stdin-filename NAME           The path standard input is linted as (decides its language)
@@ -126,6 +127,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'include-suppressed': { type: 'boolean' },
         'sarif-category': { type: 'string' },
         concurrency: { type: 'string' },
+        'host-timeout': { type: 'string' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
         baseline: { type: 'string' },
@@ -167,6 +169,12 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (!/^[1-9]\d*$/.test(values.concurrency)) throw new UsageError('--concurrency takes a whole number of at least 1');
     concurrency = Number(values.concurrency);
   }
+  let hostTimeoutMs: number | undefined;
+  if (values['host-timeout'] !== undefined) {
+    if (command !== 'audit') throw new UsageError('--host-timeout is an option of `hostlint audit`');
+    if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(values['host-timeout']) || Number(values['host-timeout']) <= 0) throw new UsageError('--host-timeout takes a number of seconds greater than 0');
+    hostTimeoutMs = Math.ceil(Number(values['host-timeout']) * 1000);
+  }
 
   const formatName = values.format ?? 'stylish';
   const formatter = getFormatter(formatName);
@@ -202,7 +210,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
     if (values.fix || values['fix-dry-run'] || values.baseline || values['write-baseline']) throw new UsageError('`hostlint audit` does not take --fix, --fix-dry-run, --baseline or --write-baseline');
-    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, values, io });
+    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, values, io });
   }
 
   const useStdin = values.stdin || paths.includes('-');

@@ -6,15 +6,22 @@
  * problem becomes a `ConfigError` naming the file and the key.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import AjvModule from 'ajv';
+import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import schema from './config.schema.json' with { type: 'json' };
 import type { Evidence, LanguageId, Position, SeverityOrOff } from '../types.js';
 import { parseByteSize } from '../engine/read.js';
+import { precompiled } from './precompiled.js';
 
-const Ajv = AjvModule.default ?? AjvModule;
+let ajvClass: typeof Ajv | undefined;
+/** Ajv, loaded on first use (the bundled CLI has its validators precompiled and never loads it). */
+function newAjv(options: AjvOptions): Ajv {
+  ajvClass ??= (createRequire(import.meta.url)('ajv') as { Ajv: typeof Ajv }).Ajv;
+  return new ajvClass(options);
+}
 
 export const CONFIG_FILE_NAMES = ['.hostlint.yaml', '.hostlint.yml', '.hostlint.json'];
 
@@ -130,7 +137,7 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-let validateSchema: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+let validateSchema: ValidateFunction | undefined;
 
 /**
  * Load and validate a config file. `knownRules` maps rule ids to their options
@@ -161,9 +168,9 @@ export function loadConfig(
   } catch (error) {
     throw new ConfigError(`${display}: ${(error as Error).message}`, display);
   }
-  validateSchema ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
-  if (!validateSchema(data)) {
-    const err = validateSchema.errors![0]!;
+  const validate = (validateSchema ??= precompiled?.config ?? newAjv({ allErrors: false, strict: false }).compile(schema));
+  if (!validate(data)) {
+    const err = validate.errors![0]!;
     const where = err.instancePath
       ? err.instancePath.slice(1).split('/').map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.')
       : '(top level)';
@@ -250,8 +257,7 @@ function parseRules(
       if (!schemaOf) throw new ConfigError(`${display}: \`${at}.${id}\`: rule \`${id}\` takes no options`, display);
       let validate = optionValidators.get(id);
       if (!validate) {
-        const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
-        const compiled = ajv.compile(schemaOf);
+        const compiled = precompiled?.[`rule:${id}`] ?? newAjv({ allErrors: false, strict: false, useDefaults: false }).compile(schemaOf);
         validate = (d: unknown) => {
           const ok = compiled(d);
           if (!ok) lastOptionError = compiled.errors?.[0];

@@ -16,11 +16,7 @@
  */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
-import xz from 'xz-decompress';
+import type { Readable, Transform } from 'node:stream';
 import { SNAPSHOT_PATTERNS } from './classify.js';
 import { listReadable, markersOf, sosHostName, type ReadResult, type Resolved, type Snapshot } from './snapshot.js';
 
@@ -63,6 +59,21 @@ export type OpenedArchive =
 export interface OpenArchiveOptions {
   /** Members larger than this are not kept (the loader reports them like an oversized file). */
   maxFileBytes: number;
+  /**
+   * The most tar bytes the archive may inflate to (a decompression bomb is
+   * refused once it passes this). Default: INFLATE_FACTOR × `maxFileBytes`.
+   */
+  maxInflatedBytes?: number;
+}
+
+/** The inflated-size limit of an archive, as a multiple of the file size limit (8 MiB → 1 GiB). */
+export const INFLATE_FACTOR = 128;
+
+/** The archive inflates past its limit: reading stops there. */
+class InflateLimitError extends Error {}
+
+function inflateLimitReason(limit: number): string {
+  return `inflates to more than ${limit} bytes (${INFLATE_FACTOR} × the file size limit; raise it with --max-file-size or \`maxFileSize\` in .hostlint.yaml): refused as a possible decompression bomb`;
 }
 
 /** Patterns of the members kept in memory, relative to a snapshot root. */
@@ -120,6 +131,8 @@ type Scan = { ok: true; entries: Map<string, Entry>; refused: RefusedMember[] } 
  * of members hostlint reads (under either possible root) or that `extra` asks for.
  */
 async function scan(file: string, options: OpenArchiveOptions, extra: (member: string) => boolean): Promise<Scan> {
+  const libs = await archiveLibraries();
+  const { Transform, pipeline, tar } = libs;
   const entries = new Map<string, Entry>();
   const refused: RefusedMember[] = [];
   const keep = (member: string) => {
@@ -127,8 +140,30 @@ async function scan(file: string, options: OpenArchiveOptions, extra: (member: s
     const slash = member.indexOf('/');
     return slash > 0 && KEEP.test(member.slice(slash + 1));
   };
+  const limit = options.maxInflatedBytes ?? INFLATE_FACTOR * options.maxFileBytes;
+  let inflated = 0;
+  let stop = false;
+  // Counts the tar bytes as they are inflated, and stops the stream past the limit.
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      inflated += chunk.length;
+      if (stop || inflated > limit) callback(new InflateLimitError(inflateLimitReason(limit)));
+      else callback(null, chunk);
+    },
+  });
   const extract = tar.extract();
+  // Errors reach `pipeline`; this keeps a late one (after teardown) from being uncaught.
+  extract.on('error', () => undefined);
   extract.on('entry', (header, stream, next) => {
+    // When reading stops (a bomb, a corrupt archive), the open member's stream is
+    // destroyed with the error that `pipeline` reports: it must not be uncaught.
+    stream.on('error', () => undefined);
+    // A member announcing more bytes than the limit leaves: stop now, not after inflating them.
+    if ((header.size ?? 0) > limit - inflated) {
+      stop = true; // the counter fails at its next chunk
+      stream.resume();
+      return;
+    }
     const name = normalizeMember(header.name);
     const done = () => {
       stream.resume();
@@ -171,8 +206,9 @@ async function scan(file: string, options: OpenArchiveOptions, extra: (member: s
     });
   });
   try {
-    await pipeline([...decompressed(file), extract]);
+    await pipeline([...decompressed(file, libs), counter, extract]);
   } catch (error) {
+    if (error instanceof InflateLimitError) return { ok: false, reason: error.message };
     return { ok: false, reason: `cannot be read as a ${describe(file)} (${errorText(error)})` };
   }
   // Hard links share their target's entry.
@@ -198,8 +234,23 @@ function errorText(error: unknown): string {
   return e?.code ?? (e instanceof Error ? e.message : String(error));
 }
 
+/**
+ * Node's streams and zlib, tar-stream and xz-decompress: loaded with the first
+ * archive, so that a run without one (a pre-commit hook) does not load them.
+ */
+async function archiveLibraries() {
+  const [stream, promises, zlib, tarStream, xzDecompress] = await Promise.all([
+    import('node:stream'),
+    import('node:stream/promises'),
+    import('node:zlib'),
+    import('tar-stream'),
+    import('xz-decompress'),
+  ]);
+  return { Readable: stream.Readable, Transform: stream.Transform, pipeline: promises.pipeline, createGunzip: zlib.createGunzip, tar: tarStream.default, xz: xzDecompress.default };
+}
+
 /** The streams that turn the archive file into tar bytes. */
-function decompressed(file: string): [Readable] | [Readable, Transform] {
+function decompressed(file: string, { Readable, createGunzip, xz }: Awaited<ReturnType<typeof archiveLibraries>>): [Readable] | [Readable, Transform] {
   const raw = createReadStream(file);
   const s = archiveSuffix(file);
   if (s === '.tar.xz' || s === '.txz') {

@@ -19,7 +19,7 @@ import type {
   Severity,
   SourceFile,
 } from '../types.js';
-import { LineIndex } from '../parsers/line-index.js';
+import { lineIndexFor } from '../parsers/line-index.js';
 import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
@@ -175,8 +175,10 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
   };
 
   if (handlers.size > 0) {
+    // Only the trees of languages some rule visits are walked (no rule visits YAML nodes: a large manifest is not walked at all).
+    const languages = new Set([...handlers.keys()].map((selector) => selector.slice(0, selector.indexOf(':'))));
     for (const file of scope.files) {
-      if (!file.parsed) continue;
+      if (!file.parsed || !languages.has(file.language)) continue;
       current = file;
       const prefix = `${file.language}:`;
       const walk = (node: BaseNode & { children?: unknown[] }) => {
@@ -312,19 +314,20 @@ function compareResults(a: Result, b: Result): number {
  * and appending a line after it (the usual edit) changes nothing.
  */
 function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
-  const lines = file.text.split(/\r\n|\r|\n/);
+  // Lines by index, not split (a large manifest has hundreds of thousands of lines, and few results).
+  const at = lineIndexFor(file.text, file.parsed?.tree);
+  const lineText = (line: number) => (line >= 1 && line <= at.lineCount ? at.lineText(line) : '');
   const norm = (text: string) => text.replace(/\s+/g, ' ').trim();
   const withNeighbour = file.language === 'kube' || file.language === 'cni';
   const seen = new Map<string, number>();
-  let offsets: LineIndex | undefined; // built only when a result carries a fix
   for (const r of results) {
-    const index = r.position.start.line - 1;
-    const text = lines[index] ?? '';
+    const line = r.position.start.line;
+    const text = lineText(line);
     r.snippet = text.replace(/\s+$/, '');
     let neighbour = '';
     if (withNeighbour) {
-      for (let i = index + 1; i < lines.length; i++) {
-        neighbour = norm(lines[i]!);
+      for (let l = line + 1; l <= at.lineCount; l++) {
+        neighbour = norm(at.lineText(l));
         if (neighbour !== '') break;
       }
     }
@@ -333,7 +336,6 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
     seen.set(k, n + 1);
     r.fingerprint = fingerprint(r, norm(text), neighbour, n);
     if (r.fix) {
-      const at = (offsets ??= new LineIndex(file.text));
       r.fix = { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, position: at.position(e.range[0], e.range[1]) })) };
     }
   }

@@ -35,17 +35,30 @@ export class LineIndex {
     return this.starts.length;
   }
 
+  /** Line (0-based) of the last point asked for: parsers ask in nearly ascending order. */
+  private last = 0;
+
   /** The point at a 0-based offset (clamped into the text). */
   point(offset: number): Point {
     const o = Math.max(0, Math.min(offset, this.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
+    const starts = this.starts;
+    const n = starts.length;
+    let lo = this.last;
+    if (starts[lo]! <= o && (lo + 1 === n || o < starts[lo + 1]!)) {
+      // Same line as the last point.
+    } else if (lo + 1 < n && starts[lo + 1]! <= o && (lo + 2 === n || o < starts[lo + 2]!)) {
+      lo++; // the next line
+    } else {
+      lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= o) lo = mid;
+        else hi = mid - 1;
+      }
     }
-    return { line: lo + 1, column: o - this.starts[lo]! + 1, offset: o };
+    this.last = lo;
+    return { line: lo + 1, column: o - starts[lo]! + 1, offset: o };
   }
 
   position(start: number, end: number): Position {
@@ -90,4 +103,18 @@ export function* lines(text: string): Generator<{ line: number; start: number; e
     start = text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
     line++;
   }
+}
+
+/** The index each parser built for its tree, so that the engine does not build another for the same text. */
+const indexOfTree = new WeakMap<object, LineIndex>();
+
+/** Record the index a tree's positions were computed with. */
+export function rememberLineIndex(tree: object, index: LineIndex): void {
+  indexOfTree.set(tree, index);
+}
+
+/** A line index of `text`: the one its parser built for `tree`, if it was built for this text, else a new one. */
+export function lineIndexFor(text: string, tree?: object): LineIndex {
+  const known = tree ? indexOfTree.get(tree) : undefined;
+  return known && known.text === text ? known : new LineIndex(text);
 }

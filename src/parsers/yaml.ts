@@ -35,7 +35,7 @@ import type {
   ScalarNode,
   SequenceNode,
 } from '../types.js';
-import { LineIndex } from './line-index.js';
+import { LineIndex, rememberLineIndex } from './line-index.js';
 
 const MAX_ALIAS_COUNT = 100;
 /**
@@ -82,6 +82,7 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
     position: index.position(0, text.length),
   };
 
+  rememberLineIndex(tree, index);
   try {
     new KubeStream(text, index, documents, comments, problems).run();
   } catch (error) {
@@ -267,7 +268,11 @@ class CstScanner {
     if (!Array.isArray(tokens)) return;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
-      if (t !== null && typeof t === 'object') this.visit(t, depth);
+      if (t === null || typeof t !== 'object') continue;
+      // The usual source tokens, without a call.
+      const type = t.type;
+      if (type === 'space' || type === 'newline' || type === 'map-value-ind' || type === 'seq-item-ind') continue;
+      this.visit(t, depth);
     }
   }
 
@@ -670,6 +675,7 @@ class Converter {
     }
     if (isMap(n)) {
       const [s, e] = this.range(n);
+      const startPoint = this.index.point(s);
       const children: PairNode[] = [];
       const seen = new Set<unknown>();
       for (const item of n.items) {
@@ -684,19 +690,18 @@ class Converter {
           } else seen.add(value);
         }
       }
-      const end = n.flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
-      const map: MappingNode = { type: 'mapping', children, position: this.index.position(s, Math.max(s, end)) };
+      const map: MappingNode = { type: 'mapping', children, position: this.collectionPosition(n.flow, s, e, startPoint, children) };
       return map;
     }
     if (isSeq(n)) {
       const [s, e] = this.range(n);
+      const startPoint = this.index.point(s);
       const children: DataNode[] = [];
       for (const item of n.items) {
         if (item == null) continue;
         children.push(this.node(item as YamlNode | Pair));
       }
-      const end = n.flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
-      const seq: SequenceNode = { type: 'sequence', children, position: this.index.position(s, Math.max(s, end)) };
+      const seq: SequenceNode = { type: 'sequence', children, position: this.collectionPosition(n.flow, s, e, startPoint, children) };
       return seq;
     }
     // Unknown node class: keep its text as a string scalar.
@@ -706,7 +711,9 @@ class Converter {
   }
 
   private scalar(n: import('yaml').Scalar): ScalarNode {
-    let [s, e] = this.range(n);
+    const r = n.range;
+    const s = r ? r[0] : 0;
+    let e = r ? Math.max(s, r[1]) : 0;
     let style: ScalarNode['style'];
     switch (n.type) {
       case 'QUOTE_DOUBLE':
@@ -732,6 +739,20 @@ class Converter {
     return { type: 'scalar', value: binary ?? jsValue(n.value, source), source, style, position: this.index.position(s, e) };
   }
 
+  /**
+   * A collection spans from its start to its closing bracket (flow), or to the
+   * end of its last item (block; without items, to its last non-blank), whose
+   * end point it shares.
+   */
+  private collectionPosition(flow: boolean | undefined, s: number, e: number, start: Position['start'], children: Array<{ position: Position }>): Position {
+    if (!flow && children.length > 0) {
+      const end = children[children.length - 1]!.position.end;
+      if (end.offset! >= s) return { start, end };
+    }
+    const end = flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
+    return { start, end: this.index.point(Math.max(s, end)) };
+  }
+
   private keyScalar(key: unknown, fallbackOffset: number): ScalarNode {
     if (key == null) {
       return { type: 'scalar', value: null, source: '', position: this.index.position(fallbackOffset, fallbackOffset) };
@@ -752,18 +773,30 @@ class Converter {
   }
 
   private pair(p: Pair): PairNode {
-    const valueNode = p.value == null ? null : this.node(p.value as YamlNode);
-    const keyRange = p.key != null && (p.key as YamlNode).range ? (p.key as YamlNode).range! : undefined;
-    const fallback = keyRange ? keyRange[0] : valueNode ? valueNode.position.start.offset! : 0;
-    const key = this.keyScalar(p.key, fallback);
-    const start = p.key == null && valueNode ? valueNode.position.start.offset! : key.position.start.offset!;
-    const end = Math.max(key.position.end.offset!, valueNode ? valueNode.position.end.offset! : 0);
+    let key: ScalarNode;
+    let valueNode: DataNode | null;
+    if (p.key == null || isScalar(p.key)) {
+      // The usual key: converted first, in source order (no aliases to keep in order).
+      const keyRange = p.key != null && (p.key as YamlNode).range ? (p.key as YamlNode).range! : undefined;
+      const fallback = keyRange ? keyRange[0] : p.value != null ? this.range(p.value as YamlNode)[0] : 0;
+      key = this.keyScalar(p.key, fallback);
+      valueNode = p.value == null ? null : this.node(p.value as YamlNode);
+    } else {
+      valueNode = p.value == null ? null : this.node(p.value as YamlNode);
+      key = this.keyScalar(p.key, (p.key as YamlNode).range ? (p.key as YamlNode).range![0] : valueNode ? valueNode.position.start.offset! : 0);
+    }
+    // The pair spans its key (or, without one, its value) to the later end;
+    // it shares those points (points are never changed in place).
+    const first = p.key == null && valueNode ? valueNode : key;
+    const last = valueNode && valueNode.position.end.offset! >= key.position.end.offset! ? valueNode : key;
+    const start = first.position.start;
+    const end = last.position.end;
     const node: PairNode = {
       type: 'pair',
       key,
       value: valueNode,
       children: valueNode ? [key, valueNode] : [key],
-      position: this.index.position(Math.min(start, end), end),
+      position: start.offset! <= end.offset! ? { start, end } : this.index.position(end.offset!, end.offset!),
     };
     return node;
   }

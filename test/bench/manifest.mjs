@@ -83,7 +83,7 @@ export function manifestBench({ runs = RUNS, mib = MIB } = {}) {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log(`hostlint large-manifest bench: ${environment()}`);
   manifestBench();
 }

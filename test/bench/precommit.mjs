@@ -12,7 +12,8 @@
  *   - `node` + `parseAllDocuments` of the manifest with the `yaml` library:
  *     what parsing the manifest alone costs a fresh process.
  *
- * Two commits: one whose Calico manifest is the operator's custom-resources.yaml
+ * The repository has a .hostlint.yaml (facts about its hosts), as a real one
+ * does. Two commits: one whose Calico manifest is the operator's custom-resources.yaml
  * (1 KB, the file operator installs edit), and one with the v3.28 manifest
  * install's calico.yaml (254 KB, 6,000 lines of CRDs and workloads). Every
  * command runs in a fresh process, the runs interleaved (harness.mjs).
@@ -20,7 +21,7 @@
  *
  *   node test/bench/precommit.mjs [--runs N]      (needs `npm run build` first)
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +36,8 @@ const COMMON = [
   ['hosts/k8s-workers/resolv.conf', path.join(corpus, 'resolv/golang-go_resolv.conf')],
   ['hosts/k8s-workers/cni/net.d/10-calico.conflist', path.join(repo, 'fixtures/rules/calico-mtu-mismatch/invalid-conflist-too-large/cluster/10-calico.conflist')],
 ];
+/** The repository's configuration: facts about the hosts its files configure (as a real repository has them). */
+const CONFIG = 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n  physicalMtu: 1500\n';
 const CASES = [
   { name: 'custom-resources.yaml', manifest: ['cluster/calico/custom-resources.yaml', path.join(corpus, 'calico/projectcalico-calico_v3.32.1-custom-resources.yaml')] },
   { name: 'calico.yaml v3.28', manifest: ['cluster/calico/calico.yaml', path.join(corpus, 'calico/projectcalico-calico_v3.28.0-calico.yaml')] },
@@ -57,6 +60,7 @@ export function precommitBench({ runs = RUNS } = {}) {
         mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
         copyFileSync(from, path.join(root, rel));
       }
+      writeFileSync(path.join(root, '.hostlint.yaml'), CONFIG);
       const bytes = files.reduce((n, [rel]) => n + statSync(path.join(root, rel)).size, 0);
       const manifest = c.manifest[0];
       const commands = [
@@ -91,7 +95,7 @@ export function precommitBench({ runs = RUNS } = {}) {
   return results;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.log(`hostlint pre-commit bench: ${environment()}`);
   precommitBench();
 }

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * The single-file CLI: bundles the TypeScript build (dist/src/cli/main.js,
+ * made by `tsc` just before) and its dependencies into dist/hostlint.cjs,
+ * which bin/hostlint loads. A fresh `hostlint` process then reads one file
+ * instead of resolving and compiling some 200 modules, which is most of what a
+ * pre-commit hook waits for (see "Performance" in the README).
+ *
+ *   - `import.meta.url` of each module is rewritten to the URL its unbundled
+ *     build has (dist/src/...), so the files it locates beside itself
+ *     (package.json, collect.sh, the audit's worker) are found as before;
+ *   - the configuration schema and the rules' option schemas are compiled to
+ *     validators here, with Ajv's standalone code generation
+ *     (src/config/precompiled.ts is replaced by them), so a run with a
+ *     .hostlint.yaml neither loads Ajv nor compiles a schema;
+ *   - tinypool stays outside (the audit loads it on demand, with its own
+ *     worker files).
+ *
+ * esbuild is a devDependency. Where it cannot run (installed with
+ * `--omit=optional`, which leaves out its binary), this prints why and exits 0:
+ * bin/hostlint then runs the unbundled build, slower to start but the same.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = path.join(root, 'dist');
+const outfile = path.join(dist, 'hostlint.cjs');
+const cacheFile = `${outfile}.cache`;
+const entry = path.join(dist, 'src/cli/main.js');
+const precompiledModule = path.join(dist, 'src/config/precompiled.js');
+
+if (!existsSync(entry)) {
+  console.error('bundle: dist/src/cli/main.js is missing; run `tsc -p tsconfig.json` first');
+  process.exit(1);
+}
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+  await esbuild.transform('', {}); // fails here when the platform binary is missing
+} catch (error) {
+  rmSync(outfile, { force: true });
+  rmSync(cacheFile, { force: true });
+  console.error(`bundle: esbuild is not available (${error instanceof Error ? error.message.split('\n')[0] : error}); bin/hostlint will run the unbundled build in dist/src`);
+  process.exit(0);
+}
+
+/** Ajv standalone validators for the configuration and every rule's options, as one ES module. */
+async function precompiledValidators() {
+  const require = createRequire(import.meta.url);
+  const Ajv = require('ajv').default;
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const { rules } = await import(pathToFileURL(path.join(dist, 'rules/index.js')).href);
+  const configSchema = JSON.parse(readFileSync(path.join(root, 'src/config/config.schema.json'), 'utf8'));
+  // The same options as src/config/load.ts uses at run time, plus generated source.
+  const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false, code: { source: true, esm: true } });
+  ajv.addSchema(configSchema, 'config');
+  /** Export name (an identifier) → schema key: `config`, `rule:<id>`. */
+  const exports = { config: 'config' };
+  for (const rule of rules) {
+    if (!rule.meta.schema) continue;
+    const key = `rule:${rule.meta.id}`;
+    ajv.addSchema(rule.meta.schema, key);
+    exports[`rule_${rule.meta.id.replace(/[^A-Za-z0-9]/g, '_')}`] = key;
+  }
+  const code = standaloneCode(ajv, exports);
+  const table = Object.entries(exports).map(([name, key]) => `${JSON.stringify(key)}: ${name}`);
+  return `${code}\nexport const precompiled = { ${table.join(', ')} };\n`;
+}
+
+const validators = await precompiledValidators();
+
+const distUrlPlugin = {
+  name: 'hostlint-dist-urls',
+  setup(build) {
+    // Each module of the build keeps the URL of its unbundled file (`__filename` is the bundle's).
+    build.onLoad({ filter: /[\\/]dist[\\/](src|rules)[\\/].*\.js$/ }, (args) => {
+      if (path.resolve(args.path) === precompiledModule) return { contents: validators, loader: 'js', resolveDir: path.dirname(args.path) };
+      let source = readFileSync(args.path, 'utf8');
+      // `import()` of what stays outside the bundle (tinypool, Node's modules) goes through
+      // bin/load-bundle.cjs's own `import()`: a script compiled by `vm` has none that works
+      // with a code cache on Node 20. (esbuild turns the others into lazy `require`s.)
+      source = source.replace(/\bimport\((?=\s*['"](?:tinypool|node:[^'"]+)['"])/g, '__hostlintImport(');
+      if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
+      const rel = path.relative(dist, args.path).split(path.sep).join('/');
+      const url = `new URL(${JSON.stringify(`./${rel}`)}, require("node:url").pathToFileURL(__filename)).href`;
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'js' };
+    });
+  },
+};
+
+rmSync(cacheFile, { force: true });
+const result = await esbuild.build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  // CommonJS, so that bin/hostlint can compile it with a V8 code cache (Node 20 has none for ES modules).
+  format: 'cjs',
+  target: 'node20',
+  external: ['tinypool'],
+  // jsonc-parser's `main` is a UMD build whose `require`s a bundler cannot follow; its ES module build is the same code.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  plugins: [distUrlPlugin],
+  // HOSTLINT_BUNDLE_READABLE=1: not minified, for profiling.
+  minifySyntax: !process.env.HOSTLINT_BUNDLE_READABLE,
+  minifyWhitespace: !process.env.HOSTLINT_BUNDLE_READABLE,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  metafile: true,
+});
+if (process.argv.includes('--analyze')) console.log(await esbuild.analyzeMetafile(result.metafile));
+// The bundle's id, on its first line: the SHA-256 of its code (the code cache is stamped with it).
+const code = readFileSync(outfile, 'utf8');
+writeFileSync(outfile, `// hostlint-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+
+/**
+ * The code cache: the bundle compiled by V8 after linting the repository's
+ * examples in this process (so that the functions a run needs are compiled
+ * too), stamped with the bundle's id. bin/hostlint uses it only for the same
+ * bundle; V8 itself refuses it on another Node version.
+ */
+const { loadBundle } = createRequire(import.meta.url)(path.join(root, 'bin/load-bundle.cjs'));
+const loaded = loadBundle(outfile, { produceCache: true });
+const examples = path.join(root, 'fixtures/examples');
+if (existsSync(examples)) {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'hostlint-bundle-'));
+  try {
+    const config = path.join(work, '.hostlint.yaml');
+    writeFileSync(config, 'facts:\n  kernel: 5.15.0-91-generic\n  physicalMtu: 1500\nrules:\n  k8s-search-limits: [warn, {}]\n');
+    let errors = '';
+    const io = { stdout: () => {}, stderr: (s) => (errors += s), stdin: async () => '', cwd: root, isTTY: false, env: {} };
+    for (const args of [['--config', config, examples], ['--format', 'json', examples]]) {
+      const code = await loaded.main(args, io);
+      if (code === 2) throw new Error(`bundle: the bundled CLI failed on ${args.join(' ')}: ${errors}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+writeFileSync(cacheFile, loaded.cache());

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every benchmark of hostlint, each against a baseline
+ * measured in the same run, as medians of fresh processes:
+ *
+ *   1. pre-commit latency (precommit.mjs): five changed files against
+ *      `node -e 0` and against ESLint with eslint-plugin-yml;
+ *   2. a 20 MiB manifest (manifest.mjs) against `parseAllDocuments`;
+ *   3. fleet audits (fleet.mjs, run as its own process, as it runs alone).
+ *
+ *   node test/bench/index.mjs [--runs N]      (`npm run bench` builds first)
+ *
+ * The ratios need an otherwise idle machine to mean much; the runs are
+ * interleaved so that load that comes and goes weighs on both sides alike.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { environment, hostlintBin, repo } from './harness.mjs';
+import { manifestBench } from './manifest.mjs';
+import { precommitBench } from './precommit.mjs';
+
+if (!existsSync(new URL('../../dist/src/cli/main.js', import.meta.url))) {
+  console.error('bench: run `npm run build` first');
+  process.exit(2);
+}
+console.log(`# hostlint benchmarks\n\n${environment()}; hostlint: ${hostlintBin.startsWith(repo) ? hostlintBin.slice(repo.length) : hostlintBin}${existsSync(new URL('../../dist/hostlint.cjs', import.meta.url)) ? ' (bundled)' : ' (unbundled: esbuild did not run)'}`);
+precommitBench();
+manifestBench();
+console.log('\n## Fleet audits (test/bench/fleet.mjs)\n');
+const fleet = spawnSync(process.execPath, [fileURLToPath(new URL('./fleet.mjs', import.meta.url))], { stdio: 'inherit' });
+process.exitCode = fleet.status ?? 1;

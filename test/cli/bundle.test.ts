@@ -1,0 +1,99 @@
+/**
+ * The bundled CLI (scripts/bundle.mjs → dist/hostlint.cjs with its V8 code
+ * cache, loaded by bin/load-bundle.cjs): what a user runs must be the same
+ * program as the TypeScript build it is made from, start from its code cache,
+ * and fail as a crash (exit 2), never as a lint result, when it cannot start.
+ *
+ * Needs the build (`npm test` builds first); the bundle needs esbuild, a
+ * devDependency: without it the build leaves the bundle out on purpose
+ * (bin/hostlint then runs dist/src), and these tests are skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeTree } from '../helpers/lint.js';
+import { built, REPO } from '../hostile/helpers.js';
+
+const BUNDLE = path.join(REPO, 'dist', 'hostlint.cjs');
+const require = createRequire(import.meta.url);
+const esbuildInstalled = (() => {
+  try {
+    require.resolve('esbuild');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+type Main = (argv: string[], io: object) => Promise<number>;
+
+async function run(main: Main, argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (s: string) => (stdout += s), stderr: (s: string) => (stderr += s), stdin: async () => '', cwd, isTTY: false, env: {} });
+  return { code, stdout, stderr };
+}
+
+describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
+  it('is built, with a code cache stamped with its id, which V8 takes', () => {
+    expect(existsSync(BUNDLE)).toBe(true);
+    const id = /^\/\/ hostlint-bundle ([0-9a-f]{64})\n/.exec(readFileSync(BUNDLE, 'utf8'))?.[1];
+    expect(id).toBeDefined();
+    expect(readFileSync(`${BUNDLE}.cache`).subarray(0, 64).toString('latin1')).toBe(id);
+    // In a plain `node`, as bin/hostlint runs it.
+    const script = `process.stdout.write(String(require(${JSON.stringify(path.join(REPO, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(BUNDLE)}).cached))`;
+    expect(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout).toBe('true');
+  });
+
+  it('lints like the TypeScript build: same report, same configuration errors (its validators are precompiled)', async () => {
+    const { loadBundle } = require(path.join(REPO, 'bin', 'load-bundle.cjs'));
+    const bundled: Main = loadBundle(BUNDLE).main;
+    const { main: unbundled } = (await import(path.join(REPO, 'dist', 'src', 'cli', 'main.js'))) as { main: Main };
+    const incident = path.join(REPO, 'fixtures', 'examples', 'incident');
+    for (const format of ['json', 'sarif', 'stylish']) {
+      const a = await run(bundled, ['--format', format, incident], REPO);
+      expect(a.code).toBe(1);
+      expect(a).toEqual(await run(unbundled, ['--format', format, incident], REPO));
+    }
+    const configs = [
+      'facts:\n  kernel: 3.10.0-1160.el7.x86_64\n  physicalMtu: 1500\n',
+      'facts:\n  physicalMtu: 12\n',
+      'rules:\n  k8s-search-limits: [warn, { bogus: 1 }]\n',
+      'rules:\n  sysctl-tw-recycle: sometimes\n',
+      'unknown: 1\n',
+    ];
+    for (const config of configs) {
+      const dir = writeTree({ '.hostlint.yaml': config, 'sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\n' });
+      const a = await run(bundled, ['--format', 'json', 'sysctl.conf'], dir);
+      expect(a).toEqual(await run(unbundled, ['--format', 'json', 'sysctl.conf'], dir));
+    }
+  });
+
+  it('runs the TypeScript build where the build made no bundle', () => {
+    const dir = writeTree({ 'sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\n', '.hostlint.yaml': 'facts:\n  kernel: 3.10.0-1160.el7.x86_64\n' });
+    mkdirSync(path.join(dir, 'bin'));
+    mkdirSync(path.join(dir, 'dist'));
+    for (const f of ['hostlint', 'load-bundle.cjs', 'package.json']) copyFileSync(path.join(REPO, 'bin', f), path.join(dir, 'bin', f));
+    symlinkSync(path.join(REPO, 'dist', 'src'), path.join(dir, 'dist', 'src'));
+    symlinkSync(path.join(REPO, 'dist', 'rules'), path.join(dir, 'dist', 'rules'));
+    const args = ['--format', 'json', 'sysctl.conf'];
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'hostlint'), ...args], { cwd: dir, encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [path.join(REPO, 'bin', 'hostlint'), ...args], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['sysctl-tw-recycle']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([b.status, b.stdout, b.stderr]);
+  });
+
+  it('exits 2, not 0 or 1, when it cannot start', () => {
+    const dir = writeTree({ 'sysctl.conf': 'net.ipv4.ip_forward = 1\n' });
+    mkdirSync(path.join(dir, 'bin'));
+    mkdirSync(path.join(dir, 'dist'));
+    for (const f of ['hostlint', 'load-bundle.cjs', 'package.json']) copyFileSync(path.join(REPO, 'bin', f), path.join(dir, 'bin', f));
+    writeFileSync(path.join(dir, 'dist', 'hostlint.cjs'), 'throw new Error("broken installation");\n');
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'hostlint'), 'sysctl.conf'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('hostlint: internal error: broken installation\n');
+  });
+});
