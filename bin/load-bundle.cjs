@@ -1,5 +1,5 @@
 /**
- * Loads the bundled CLI, dist/hostlint.cjs (made by scripts/bundle.mjs), with
+ * Loads the bundled CLI, dist/hostlint.cjs (made by src/dev/bundle.mjs), with
  * the V8 code cache made for it at build time, dist/hostlint.cjs.cache: a
  * fresh process then neither parses nor compiles the code a run needs, which
  * is most of a short run's time after Node's own start-up. The cache is used

@@ -196,7 +196,11 @@ class KubeStream {
     const patch = padQuotedContinuations(this.text, group, start, end);
     if (!patch) return false;
     const tokens = Array.from(new Parser().parse(patch.text));
-    if (firstTooDeep(tokens, MAX_YAML_NESTING) !== undefined) return false;
+    // One walk of the padded CST: its comments (kept if it is used) and its depth.
+    const local = new LineIndex(patch.text);
+    const mine: CommentNode[] = [];
+    const scanner = new CstScanner(local, mine);
+    for (const t of tokens) if (scanner.scan(t) !== undefined) return false;
     const composer = new Composer(COMPOSE_OPTIONS);
     const docs = Array.from(composer.compose(tokens));
     const info = composer.streamInfo();
@@ -219,7 +223,6 @@ class KubeStream {
     for (const err of info.errors) reportMapped(err);
     for (const w of info.warnings) if (REPORTED_WARNINGS.has(w.code)) reportMapped(w);
 
-    const local = new LineIndex(patch.text);
     const converter = new Converter(patch.text, local, (p) => {
       const kp = p as { message: string; pos: [number, number] };
       this.keyProblems.push({ message: kp.message, pos: [map(kp.pos[0]), map(kp.pos[1])] });
@@ -234,8 +237,6 @@ class KubeStream {
     let cut = this.comments.length;
     while (cut > 0 && this.comments[cut - 1]!.position.start.offset! >= start) cut--;
     const later = this.comments.splice(cut).filter((c) => c.position.start.offset! >= end);
-    const mine: CommentNode[] = [];
-    collectComments(tokens, local, mine);
     for (const c of mine) remapPosition(c.position, index, map);
     this.comments.push(...mine, ...later);
     return true;
@@ -281,7 +282,34 @@ class CstScanner {
       this.list(t, depth);
       return;
     }
-    switch (t.type) {
+    // The most frequent token types first.
+    const type = t.type;
+    if (type === 'scalar' || type === 'double-quoted-scalar' || type === 'single-quoted-scalar' || type === 'alias') {
+      if (t.end !== undefined) this.list(t.end, depth);
+      return;
+    }
+    if (type === 'block-map' || type === 'block-seq' || type === 'flow-collection') {
+      const d = depth + 1;
+      if (d > MAX_YAML_NESTING && typeof t.offset === 'number') {
+        if (this.deep === undefined || t.offset < this.deep) this.deep = t.offset;
+        return;
+      }
+      if (t.start !== null && typeof t.start === 'object') this.visit(t.start, d); // flow-collection: its opening bracket
+      const items = t.items;
+      if (Array.isArray(items)) {
+        for (let i = 0; i < items.length; i++) {
+          const it = items[i];
+          if (it === null || typeof it !== 'object') continue;
+          if (it.start != null && it.start.length !== 0) this.list(it.start, d);
+          if (it.key !== null && typeof it.key === 'object') this.visit(it.key, d);
+          if (it.sep !== undefined) this.list(it.sep, d);
+          if (it.value !== null && typeof it.value === 'object') this.visit(it.value, d);
+        }
+      }
+      if (t.end !== undefined) this.list(t.end, d);
+      return;
+    }
+    switch (type) {
       case 'comment': {
         const src = t.source;
         if (typeof src !== 'string' || typeof t.offset !== 'number' || !src.startsWith('#')) return;
@@ -310,35 +338,6 @@ class CstScanner {
       case 'error':
       case 'directive':
         return;
-      case 'scalar':
-      case 'alias':
-      case 'single-quoted-scalar':
-      case 'double-quoted-scalar':
-        this.list(t.end, depth);
-        return;
-      case 'block-map':
-      case 'block-seq':
-      case 'flow-collection': {
-        const d = depth + 1;
-        if (d > MAX_YAML_NESTING && typeof t.offset === 'number') {
-          if (this.deep === undefined || t.offset < this.deep) this.deep = t.offset;
-          return;
-        }
-        if (t.start !== null && typeof t.start === 'object') this.visit(t.start, d); // flow-collection: its opening bracket
-        const items = t.items;
-        if (Array.isArray(items)) {
-          for (let i = 0; i < items.length; i++) {
-            const it = items[i];
-            if (it === null || typeof it !== 'object') continue;
-            this.list(it.start, d);
-            if (it.key !== null && typeof it.key === 'object') this.visit(it.key, d);
-            this.list(it.sep, d);
-            if (it.value !== null && typeof it.value === 'object') this.visit(it.value, d);
-          }
-        }
-        this.list(t.end, d);
-        return;
-      }
     }
     // document, doc-end, block-scalar, and anything else: every child.
     for (let i = 0; i < CHILD_KEYS.length; i++) {
@@ -554,36 +553,6 @@ function forEachToken(tokens: unknown[], visit: (tok: Record<string, unknown>) =
   }
 }
 
-/**
- * Offset of the first collection token nested deeper than `limit` (block
- * mappings and sequences, flow collections), or undefined. Iterative.
- */
-function firstTooDeep(tokens: unknown[], limit: number): number | undefined {
-  const stack: Array<[unknown, number]> = [];
-  for (let i = tokens.length - 1; i >= 0; i--) stack.push([tokens[i], 0]);
-  let found: number | undefined;
-  while (stack.length > 0) {
-    const [t, depth] = stack.pop()!;
-    if (t === null || typeof t !== 'object') continue;
-    if (Array.isArray(t)) {
-      for (let i = t.length - 1; i >= 0; i--) stack.push([t[i], depth]);
-      continue;
-    }
-    const tok = t as Record<string, unknown>;
-    const collection = tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection';
-    const d = collection ? depth + 1 : depth;
-    if (d > limit && typeof tok.offset === 'number') {
-      if (found === undefined || tok.offset < found) found = tok.offset;
-      continue;
-    }
-    for (let i = CHILD_KEYS.length - 1; i >= 0; i--) {
-      const child = tok[CHILD_KEYS[i]!];
-      if (child !== undefined && child !== null && typeof child === 'object') stack.push([child, d]);
-    }
-  }
-  return found;
-}
-
 /** Token fields that hold child tokens, in source order. */
 const CHILD_KEYS = ['props', 'start', 'key', 'sep', 'value', 'items', 'end'];
 
@@ -661,23 +630,15 @@ class Converter {
   }
 
   node(n: YamlNode | Pair): DataNode {
-    if (isPair(n)) {
-      // A pair as a sequence item (`[a: 1]`): a single-pair mapping.
-      const pair = this.pair(n);
-      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset!, pair.position.end.offset!) };
-    }
+    // The node classes are disjoint: the most frequent first.
     if (isScalar(n)) return this.scalar(n);
-    if (isAlias(n)) {
-      const [s, e] = this.range(n);
-      this.aliases.push({ name: n.source, pos: [s, e] });
-      const alias: AliasNode = { type: 'alias', name: n.source, position: this.index.position(s, e) };
-      return alias;
-    }
     if (isMap(n)) {
       const [s, e] = this.range(n);
       const startPoint = this.index.point(s);
       const children: PairNode[] = [];
-      const seen = new Set<unknown>();
+      // Keys seen: a list while the mapping is small (most are), a set beyond (`includes` and `Set` both compare with SameValueZero).
+      let few: unknown[] | undefined = [];
+      let many: Set<unknown> | undefined;
       for (const item of n.items) {
         const pair = this.pair(item as Pair);
         children.push(pair);
@@ -685,9 +646,16 @@ class Converter {
         const k = (item as Pair).key;
         if (k == null || isScalar(k)) {
           const value = k == null ? null : (k as import('yaml').Scalar).value;
-          if (seen.has(value)) {
+          if (many ? many.has(value) : few!.includes(value)) {
             this.report({ message: 'Map keys must be unique', pos: [pair.key.position.start.offset!, pair.key.position.end.offset!] });
-          } else seen.add(value);
+          } else if (many) many.add(value);
+          else {
+            few!.push(value);
+            if (few!.length > 16) {
+              many = new Set(few);
+              few = undefined;
+            }
+          }
         }
       }
       const map: MappingNode = { type: 'mapping', children, position: this.collectionPosition(n.flow, s, e, startPoint, children) };
@@ -703,6 +671,17 @@ class Converter {
       }
       const seq: SequenceNode = { type: 'sequence', children, position: this.collectionPosition(n.flow, s, e, startPoint, children) };
       return seq;
+    }
+    if (isAlias(n)) {
+      const [s, e] = this.range(n);
+      this.aliases.push({ name: n.source, pos: [s, e] });
+      const alias: AliasNode = { type: 'alias', name: n.source, position: this.index.position(s, e) };
+      return alias;
+    }
+    if (isPair(n)) {
+      // A pair as a sequence item (`[a: 1]`): a single-pair mapping.
+      const pair = this.pair(n);
+      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset!, pair.position.end.offset!) };
     }
     // Unknown node class: keep its text as a string scalar.
     const [s, e] = this.range(n as YamlNode);

@@ -8,7 +8,9 @@
  *   2. a 20 MiB manifest (manifest.mjs) against `parseAllDocuments`;
  *   3. fleet audits (fleet.mjs, run as its own process, as it runs alone).
  *
- *   node test/bench/index.mjs [--runs N]      (`npm run bench` builds first)
+ *   node test/bench/index.mjs [--runs N] [--mib N] [--fleet N,N]   (`npm run bench` builds first)
+ *
+ * `--fleet` passes the fleet sizes to fleet.mjs (its default: 1,000 and 10,000).
  *
  * The ratios need an otherwise idle machine to mean much; the runs are
  * interleaved so that load that comes and goes weighs on both sides alike.
@@ -24,9 +26,12 @@ if (!existsSync(new URL('../../dist/src/cli/main.js', import.meta.url))) {
   console.error('bench: run `npm run build` first');
   process.exit(2);
 }
-console.log(`# hostlint benchmarks\n\n${environment()}; hostlint: ${hostlintBin.startsWith(repo) ? hostlintBin.slice(repo.length) : hostlintBin}${existsSync(new URL('../../dist/hostlint.cjs', import.meta.url)) ? ' (bundled)' : ' (unbundled: esbuild did not run)'}`);
+const build = process.env.HOSTLINT_BENCH_BIN ? '(HOSTLINT_BENCH_BIN)' : existsSync(new URL('../../dist/hostlint.cjs', import.meta.url)) ? '(bundled)' : '(unbundled: esbuild did not run)';
+console.log(`# hostlint benchmarks\n\n${environment()}; hostlint: ${hostlintBin.startsWith(repo) ? hostlintBin.slice(repo.length) : hostlintBin} ${build}`);
 precommitBench();
 manifestBench();
 console.log('\n## Fleet audits (test/bench/fleet.mjs)\n');
-const fleet = spawnSync(process.execPath, [fileURLToPath(new URL('./fleet.mjs', import.meta.url))], { stdio: 'inherit' });
+const fleetArg = process.argv.indexOf('--fleet');
+const sizes = fleetArg >= 0 ? (process.argv[fleetArg + 1] ?? '').split(',').filter(Boolean) : [];
+const fleet = spawnSync(process.execPath, [fileURLToPath(new URL('./fleet.mjs', import.meta.url)), ...sizes], { stdio: 'inherit' });
 process.exitCode = fleet.status ?? 1;

@@ -1,5 +1,5 @@
 /**
- * The bundled CLI (scripts/bundle.mjs → dist/hostlint.cjs with its V8 code
+ * The bundled CLI (src/dev/bundle.mjs → dist/hostlint.cjs with its V8 code
  * cache, loaded by bin/load-bundle.cjs): what a user runs must be the same
  * program as the TypeScript build it is made from, start from its code cache,
  * and fail as a crash (exit 2), never as a lint result, when it cannot start.
