@@ -3,7 +3,7 @@
  * `npm run bench`: fleet audit throughput (not a test; nothing here is timed
  * by vitest). For each N (default 1,000 and 10,000) it generates N realistic
  * snapshots in a temporary directory from the real files in
- * ../shared/corpus/, then measures, in this run:
+ * fixtures/corpus/, then measures, in this run:
  *
  *   - the floor: a plain single-threaded loop that reads every file of the
  *     fleet and parses every YAML document with the same library (`yaml`);
@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const corpus = path.resolve(repo, '../shared/corpus');
+const corpus = path.resolve(repo, 'fixtures/corpus');
 const bin = path.join(repo, 'bin/hostlint');
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const NS = sizes.length ? sizes : [1000, 10000];

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
-export const corpus = path.resolve(repo, '../shared/corpus');
+export const corpus = path.resolve(repo, 'fixtures/corpus');
 /** The hostlint executable measured; HOSTLINT_BENCH_BIN measures another build (e.g. an older checkout's bin/hostlint). */
 export const hostlintBin = process.env.HOSTLINT_BENCH_BIN ? path.resolve(process.env.HOSTLINT_BENCH_BIN) : path.join(repo, 'bin/hostlint');
 const rusagePreload = new URL('./rusage.mjs', import.meta.url).href;

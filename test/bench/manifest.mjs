@@ -2,7 +2,7 @@
 /**
  * A large manifest: one 20 MiB multi-document Kubernetes YAML file, made in a
  * temporary directory by concatenating the real Calico manifests of
- * ../shared/corpus/calico (round robin, each copy after a `---` line and a
+ * fixtures/corpus/calico (round robin, each copy after a `---` line and a
  * comment naming it; the manifest installs with their CRDs, operator
  * resources, IP pools, kustomize output with go-yaml-style quoted scalars),
  * linted by hostlint in a fresh process, against the floor: a fresh process

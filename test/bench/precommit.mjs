@@ -3,7 +3,7 @@
  * Pre-commit latency: what a `hostlint` pre-commit hook adds to a commit that
  * changes five typical files (a sysctl.d drop-in, a sysctl.conf, a
  * resolv.conf, a Calico manifest and a CNI conflist, all real files from
- * ../shared/corpus and fixtures/), measured against
+ * fixtures/corpus and fixtures/), measured against
  *
  *   - `node -e 0`: the floor for any command-line tool written for Node;
  *   - ESLint 9 with eslint-plugin-yml running one YAML rule

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCalicoView, versionFromImage } from '../../src/calico/view.js';
 import { parseKube } from '../../src/parsers/yaml.js';
 
-const CORPUS = new URL('../../../shared/corpus/calico/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/calico/', import.meta.url);
 
 function load(name: string): { text: string; view: ReturnType<typeof buildCalicoView> } {
   const text = readFileSync(new URL(name, CORPUS), 'utf8');

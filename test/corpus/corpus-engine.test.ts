@@ -1,5 +1,5 @@
 /**
- * Every real file in ../shared/corpus goes through the whole engine (parsers,
+ * Every real file in fixtures/corpus goes through the whole engine (parsers,
  * facts, all rules) without an exception or an internal error. The facts are
  * the worst case — a 3.10 kernel Kubernetes node behind NAT on a 1500-byte
  * network — so every rule gets a chance to fire; the error-level findings are
@@ -17,7 +17,7 @@ import { decode, sourceFile } from '../../src/engine/read.js';
 import { Scope } from '../../src/engine/scope.js';
 import type { LanguageId, Result } from '../../src/types.js';
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 const ev = (message: string) => ({ file: '.hostlint.yaml', message });
 const facts: ConfigFacts = {
   kernel: { value: '3.10.0-1160.el7.x86_64', evidence: ev('kernel') },

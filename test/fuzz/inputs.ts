@@ -15,7 +15,7 @@ import { classifyHostPath, classifyRepoPath } from '../../src/engine/classify.js
 import type { FactFileKind, LanguageId } from '../../src/types.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CORPUS = path.resolve(REPO, '../shared/corpus');
+const CORPUS = path.resolve(REPO, 'fixtures/corpus');
 
 /** Cases per property: `HOSTLINT_FUZZ_RUNS` times the property's weight (default 1 = the CI budget). */
 export function runs(base: number): number {
@@ -85,6 +85,7 @@ export function samples(): Sample[] {
     else add(abs, rel);
   }
   for (const abs of walk(path.join(REPO, 'fixtures'))) {
+    if (abs.startsWith(CORPUS + path.sep)) continue; // taken above, under the names it implies
     if (/expected\.json$|\.md$|\.hostlint\.ya?ml$/.test(abs)) continue;
     add(abs, path.relative(REPO, abs).split(path.sep).join('/'));
   }

@@ -71,7 +71,8 @@ export function spawnCli(args: string[], options: SpawnSyncOptions & { nodeArgs?
  * 100,000 files there takes seconds, not minutes), else the system temp dir.
  */
 export function scratchDir(prefix: string): string {
-  const shm = '/dev/shm';
+  // Inside the run's tmpfs root when test/setup/temp-root.ts made one (removed at the end of the run).
+  const shm = process.env.HOSTLINT_TEST_SHM ?? '/dev/shm';
   if (existsSync(shm)) {
     try {
       return mkdtempSync(path.join(shm, `hostlint-${prefix}-`));

@@ -5,9 +5,9 @@ import { buildCalicoView } from '../../src/calico/view.js';
 import { parseKube } from '../../src/parsers/yaml.js';
 import type { DataNode, KubeRoot, Point, Position } from '../../src/types.js';
 
-const CORPUS = new URL('../../../shared/corpus/calico/', import.meta.url);
+const CORPUS = new URL('../../fixtures/corpus/calico/', import.meta.url);
 
-/** Files that are intentionally not valid YAML (see shared/corpus/SOURCES.md). */
+/** Files that are intentionally not valid YAML (see fixtures/corpus/SOURCES.md). */
 const INVALID = new Set([
   'projectcalico-calico_v3.1.0-docs-jekyll-kdd-calico-networking-1.7-calico.yaml',
   'projectcalico-calico_v3.32.1-aso-OSS-custom-resources.tmpl.yaml',

@@ -1,5 +1,5 @@
 /**
- * Runs the line parsers over the shared third-party corpus (../shared/corpus,
+ * Runs the line parsers over the shared third-party corpus (fixtures/corpus,
  * see SOURCES.md) and checks structural invariants of every node. The corpus
  * is required: a missing folder makes these tests fail, not skip.
  */
@@ -11,7 +11,7 @@ import { parseResolv } from '../../src/parsers/resolv.js';
 import { parseSysctl } from '../../src/parsers/sysctl.js';
 import type { BaseNode, ParseResult, Position, ResolvRoot, SysctlRoot } from '../../src/types.js';
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
+const corpus = new URL('../../fixtures/corpus/', import.meta.url);
 const at = (rel: string): string => fileURLToPath(new URL(rel, corpus));
 
 function listFiles(rel: string): string[] {
