@@ -3,7 +3,7 @@
  * over the target, so readers see the whole file or none (the report file,
  * the baseline, and files rewritten by `--fix`).
  */
-import { chmodSync, chownSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface WriteOptions {
@@ -38,4 +38,117 @@ export function writeAtomically(file: string, content: string | Uint8Array, opti
     rmSync(tmp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Where a report or baseline goes (`-o`, `--write-baseline`, `audit -o`), as
+ * shell redirection would treat the path, but never replacing what is not a
+ * regular file:
+ * - a new path or a regular file: a temporary file next to it, renamed over
+ *   it at the end (complete or absent); the file's permission bits are kept;
+ * - a symlink: followed (every level); its target is written as above, the
+ *   link stays a link;
+ * - a character device or FIFO (`/dev/stdout`, `/dev/null`, a named pipe):
+ *   opened and written directly, never renamed over or removed;
+ * - a directory, a block device or a socket: refused (EISDIR, ENOTSUP).
+ * An interrupt (SIGINT, SIGTERM, SIGHUP) while a temporary file exists removes it.
+ */
+export interface OutputTarget {
+  write(text: string): void;
+  /** Finish: rename the temporary file over the target (or close the device). */
+  commit(): void;
+  /** Give up: remove the temporary file (a device is only closed). */
+  abort(): void;
+}
+
+export class OutputError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Follow symlinks to the path that is to be written (a dangling link: the path it names). */
+function resolveTarget(file: string): { path: string; stat?: Stats } {
+  let current = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let st: Stats;
+    try {
+      st = lstatSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: current };
+      throw error;
+    }
+    if (!st.isSymbolicLink()) return { path: current, stat: st };
+    current = path.resolve(path.dirname(current), readlinkSync(current));
+  }
+  throw new OutputError('ELOOP', 'too many levels of symbolic links');
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export function openOutput(file: string): OutputTarget {
+  const { path: target, stat } = resolveTarget(file);
+  if (stat?.isDirectory()) throw new OutputError('EISDIR', '');
+  if (stat && (stat.isCharacterDevice() || stat.isFIFO())) {
+    // As `> /dev/null` does: write to the device or pipe itself.
+    const fd = openSync(target, constants.O_WRONLY | constants.O_APPEND);
+    const check = fstatSync(fd);
+    if (!check.isCharacterDevice() && !check.isFIFO()) {
+      closeSync(fd);
+      throw new OutputError('EAGAIN', 'changed while it was opened');
+    }
+    let open = true;
+    const close = () => {
+      if (open) closeSync(fd);
+      open = false;
+    };
+    return { write: (text) => void writeFileSync(fd, text), commit: close, abort: close };
+  }
+  if (stat && !stat.isFile()) throw new OutputError('ENOTSUP', 'is neither a regular file, a character device nor a FIFO; not overwritten');
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'wx', stat ? stat.mode & 0o777 : 0o666);
+  let done = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanup();
+    rmSync(tmp, { force: true });
+    process.kill(process.pid, signal);
+  };
+  const cleanup = () => {
+    if (done) return;
+    done = true;
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+    closeSync(fd);
+  };
+  for (const s of SIGNALS) process.once(s, onSignal);
+  return {
+    write: (text) => void writeFileSync(fd, text),
+    commit: () => {
+      try {
+        fsyncSync(fd);
+        cleanup();
+        if (stat) chmodSync(tmp, stat.mode & 0o7777);
+        renameSync(tmp, target);
+      } catch (error) {
+        cleanup();
+        rmSync(tmp, { force: true });
+        throw error;
+      }
+    },
+    abort: () => {
+      cleanup();
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/** Write a whole report or baseline to `file` (see openOutput). */
+export function writeOutputFile(file: string, content: string): void {
+  const out = openOutput(file);
+  try {
+    out.write(content);
+  } catch (error) {
+    out.abort();
+    throw error;
+  }
+  out.commit();
 }
