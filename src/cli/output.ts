@@ -3,7 +3,7 @@
  * over the target, so readers see the whole file or none (the report file,
  * the baseline, and files rewritten by `--fix`).
  */
-import { chmodSync, chownSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, statSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface WriteOptions {
@@ -67,18 +67,30 @@ export class OutputError extends Error {
   }
 }
 
-/** Follow symlinks to the path that is to be written (a dangling link: the path it names). */
+/**
+ * What is to be written: stat() follows every link (also /proc's magic links
+ * such as /dev/stdout → /proc/self/fd/1 → pipe:[…]); a regular file is
+ * replaced at its real path; a dangling link names the new file's path.
+ */
 function resolveTarget(file: string): { path: string; stat?: Stats } {
-  let current = path.resolve(file);
+  const abs = path.resolve(file);
+  let st: Stats | undefined;
+  try {
+    st = statSync(abs);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (st) return { path: st.isFile() ? realpathSync(abs) : abs, stat: st };
+  // Missing: a new file, or the missing target of a (chain of) dangling link(s).
+  let current = abs;
   for (let hops = 0; hops < 40; hops++) {
-    let st: Stats;
+    let link: Stats;
     try {
-      st = lstatSync(current);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: current };
-      throw error;
+      link = lstatSync(current);
+    } catch {
+      return { path: current };
     }
-    if (!st.isSymbolicLink()) return { path: current, stat: st };
+    if (!link.isSymbolicLink()) return { path: current };
     current = path.resolve(path.dirname(current), readlinkSync(current));
   }
   throw new OutputError('ELOOP', 'too many levels of symbolic links');
@@ -86,14 +98,32 @@ function resolveTarget(file: string): { path: string; stat?: Stats } {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export function openOutput(file: string): OutputTarget {
-  const { path: target, stat } = resolveTarget(file);
+/** How `file` would be written: directly (device, FIFO, /dev or /proc path) or by replacing `path`; throws OutputError when refused. */
+export function outputPlan(file: string): { kind: 'direct' | 'replace'; path: string; stat?: Stats; fd?: number } {
+  // As bash does for redirections: /dev/stdout, /dev/stderr and /dev/fd/N are
+  // this process's descriptors (also a socket, which cannot be opened by path).
+  const fdPath = /^\/(?:dev\/(stdout|stderr|fd\/(\d{1,9}))|proc\/self\/fd\/(\d{1,9}))$/.exec(path.resolve(file));
+  if (fdPath) {
+    const fd = fdPath[1] === 'stdout' ? 1 : fdPath[1] === 'stderr' ? 2 : Number(fdPath[2] ?? fdPath[3]);
+    return { kind: 'direct', path: path.resolve(file), stat: fstatSync(fd), fd };
+  }
+  const { path: resolved, stat } = resolveTarget(file);
   if (stat?.isDirectory()) throw new OutputError('EISDIR', '');
-  if (stat && (stat.isCharacterDevice() || stat.isFIFO())) {
+  // A device or pipe, or a file reached through /dev or /proc (`-o /dev/stdout`
+  // with stdout redirected to a file: the shell's open file, not a new one).
+  if (stat && (stat.isCharacterDevice() || stat.isFIFO() || (stat.isFile() && /^\/(dev|proc)\//.test(path.resolve(file))))) return { kind: 'direct', path: resolved, stat };
+  if (stat && !stat.isFile()) throw new OutputError('ENOTSUP', 'is neither a regular file, a character device nor a FIFO; not overwritten');
+  return { kind: 'replace', path: resolved, ...(stat ? { stat } : {}) };
+}
+
+export function openOutput(file: string): OutputTarget {
+  const { kind, path: target, stat, fd: ownFd } = outputPlan(file);
+  if (kind === 'direct' && ownFd !== undefined) return { write: (text) => void writeFileSync(ownFd, text), commit: () => {}, abort: () => {} };
+  if (kind === 'direct') {
     // As `> /dev/null` does: write to the device or pipe itself.
     const fd = openSync(target, constants.O_WRONLY | constants.O_APPEND);
     const check = fstatSync(fd);
-    if (!check.isCharacterDevice() && !check.isFIFO()) {
+    if (!check.isCharacterDevice() && !check.isFIFO() && !check.isFile()) {
       closeSync(fd);
       throw new OutputError('EAGAIN', 'changed while it was opened');
     }
@@ -104,7 +134,6 @@ export function openOutput(file: string): OutputTarget {
     };
     return { write: (text) => void writeFileSync(fd, text), commit: close, abort: close };
   }
-  if (stat && !stat.isFile()) throw new OutputError('ENOTSUP', 'is neither a regular file, a character device nor a FIFO; not overwritten');
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'wx', stat ? stat.mode & 0o777 : 0o666);
   let done = false;
