@@ -4,6 +4,7 @@ import {
   envValue,
   evidenceOf,
   getScalar,
+  goRegExp,
   hostCalicoFacts,
   type CalicoView,
   type HostCalicoFacts,
@@ -45,12 +46,9 @@ function patternFor(facts: HostCalicoFacts, manifest: { env?: Pattern; datastore
 /** The node's interfaces Felix would use; undefined when the snapshot lists none or the pattern is not a regexp. */
 function check(host: string, facts: HostCalicoFacts, pattern: Pattern): { detail: string; related: Location[] } | undefined {
   if (facts.interfaces.length === 0) return undefined;
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern.source);
-  } catch {
-    return undefined;
-  }
+  // An RE2 (Go) regexp, run by a linear-time engine: no pattern can hang the run.
+  const re = goRegExp(pattern.source);
+  if (!re) return undefined;
   // Felix skips links that are not oper-up; an unknown state is given the benefit of the doubt.
   const up = facts.interfaces.filter((i) => i.state === undefined || i.state === 'up' || i.state === 'unknown');
   if (up.some((i) => re.test(i.name))) return undefined;

@@ -11,6 +11,7 @@ export type * from './types.js';
 export { MAXNS, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
 export { clusterHosts, hostCalicoFacts, type ClusterHost, type HostCalicoFacts } from './calico/host.js';
 export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
+export { goRegExp, type GoRegExp } from './util/go-regexp.js';
 
 import type { Evidence, Fact, Location, Position } from './types.js';
 

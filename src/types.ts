@@ -351,8 +351,14 @@ export interface Result {
   suppressions?: Suppression[];
   /** Host the result belongs to (snapshot name), when in a host scope. */
   host?: string;
-  /** The flagged line's text (for fingerprints and snippets). */
+  /**
+   * The flagged line's text (SARIF context snippets). A line longer than
+   * SNIPPET_MAX characters gives only a window of it around the result,
+   * starting at `snippetColumn`.
+   */
   snippet?: string;
+  /** 1-based column of the line where a windowed `snippet` starts (absent: the whole line). */
+  snippetColumn?: number;
   /**
    * Stable identity of the finding, filled by the engine: a hash of rule id,
    * file and the normalised text of the flagged line and its neighbours

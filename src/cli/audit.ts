@@ -5,7 +5,6 @@
  * stderr only when stderr is a terminal, the report goes to a terminal or a
  * file (not a pipe), and `CI` is not set.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import { runAudit } from '../audit/run.js';
@@ -16,7 +15,9 @@ import { getFormatter } from '../formatters/index.js';
 import type { FormatOptions } from '../formatters/shared.js';
 import type { FileReport, RuleMeta, Severity } from '../types.js';
 import type { Io } from './main.js';
-import { version } from './main.js';
+import { version, writeErrorText } from './main.js';
+import { openOutput, type OutputTarget } from './output.js';
+import { escapeText, safeReport } from '../util/escape.js';
 
 export interface AuditCommand {
   paths: string[];
@@ -40,25 +41,25 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
     color,
     ...(values['sarif-category'] ? { sarifCategory: values['sarif-category'] } : {}),
     includeSuppressed: values['include-suppressed'] ?? false,
-    warn: (message) => io.stderr(`hostlint: ${message}\n`),
+    warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),
   };
 
-  // Where the report goes: stdout, or a temporary file next to the target.
-  let fd: number | undefined;
-  let tmp: string | undefined;
+  // Where the report goes: stdout, or (src/cli/output.ts) a temporary file
+  // next to the target, or the device or FIFO itself.
+  let out: OutputTarget | undefined;
   if (outputFile) {
-    tmp = path.join(path.dirname(outputFile), `.${path.basename(outputFile)}.${process.pid}.${Date.now()}.tmp`);
     try {
-      fd = openSync(tmp, 'wx');
+      out = openOutput(outputFile);
     } catch (error) {
-      io.stderr(`hostlint: cannot write ${values['output-file']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      io.stderr(`hostlint: cannot write ${escapeText(values['output-file']!)}: ${writeErrorText(error)}\n`);
       return 2;
     }
   }
   const progress = new Progress(io, Boolean(!io.env.CI && io.stderrIsTTY && (outputFile || io.isTTY)));
-  const write = (s: string) => {
-    if (s === '') return;
-    if (fd !== undefined) writeSync(fd, s);
+  const write = (raw: string) => {
+    if (raw === '') return;
+    const s = safeReport(cmd.formatName, raw);
+    if (out !== undefined) out.write(s);
     else {
       progress.clear();
       io.stdout(s);
@@ -103,7 +104,7 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
         writer.host({ ...outcome, files });
       },
     });
-    for (const m of run.missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
+    for (const m of run.missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
     for (const r of run.repository.rules) ruleIds.add(r.id);
     if (run.repository.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) internalError = true;
     const repoFiles = shown(run.repository.files);
@@ -114,17 +115,16 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
     const metas = new Map<string, RuleMeta>(allRules.map((r) => [r.meta.id, r.meta]));
     const rules = [...ruleIds].sort().map((id) => metas.get(id) ?? builtinMetas[id]!).filter(Boolean);
     writer.end(tally.summary, rules);
-    if (fd !== undefined) {
-      closeSync(fd);
-      fd = undefined;
-      renameSync(tmp!, outputFile!);
+    if (out !== undefined) {
+      const target = out;
+      out = undefined;
+      target.commit();
     }
     ok = true;
     if (run.missing.length > 0 || internalError) return 2;
   } finally {
     progress.stop();
-    if (fd !== undefined) closeSync(fd);
-    if (!ok && tmp) rmSync(tmp, { force: true });
+    if (!ok && out !== undefined) out.abort();
   }
   const s = tally.summary;
   if (s.errorCount > 0) return 1;
@@ -152,15 +152,20 @@ class Progress {
     if (done < total && now - this.last < 100) return;
     this.last = now;
     this.line = `hostlint audit: ${done}/${total} hosts, ${withErrors} with errors`;
-    this.io.stderr(`\r\u001b[K${this.line}`);
+    this.raw(`\r\u001b[K${this.line}`);
   }
 
   clear(): void {
-    if (this.enabled && this.line) this.io.stderr('\r\u001b[K');
+    if (this.enabled && this.line) this.raw('\r\u001b[K');
   }
 
   redraw(): void {
-    if (this.enabled && this.line && !this.stopped) this.io.stderr(this.line);
+    if (this.enabled && this.line && !this.stopped) this.raw(this.line);
+  }
+
+  /** The line holds only numbers: its own control sequences go to the terminal as they are. */
+  private raw(s: string): void {
+    (this.io.rawStderr ?? this.io.stderr)(s);
   }
 
   stop(): void {

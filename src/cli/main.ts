@@ -23,9 +23,10 @@ import { json } from '../formatters/json.js';
 import type { LintReport, Severity } from '../types.js';
 import { BaselineError, readBaseline } from './baseline.js';
 import { writeFixedFile } from './fix-write.js';
-import { writeAtomically } from './output.js';
+import { OutputError, writeOutputFile } from './output.js';
 import { auditCommand } from './audit.js';
 import { collectScript } from '../collect/index.js';
+import { escapeText, neutralizeOutput, safeReport } from '../util/escape.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -36,6 +37,8 @@ export interface Io {
   /** Whether standard error is a terminal (the audit's progress indicator); false when absent. */
   stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
+  /** Standard error without the escaping `main` adds (the audit's progress line writes its own control sequences). */
+  rawStderr?: (s: string) => void;
 }
 
 const HELP = `Usage: hostlint [lint] [options] [PATH ...]
@@ -82,6 +85,12 @@ Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, configu
 
 class UsageError extends Error {}
 
+/** Why a file could not be written: the error code, and what it means for the paths hostlint refuses. */
+export function writeErrorText(error: unknown): string {
+  if (error instanceof OutputError) return error.message ? `${error.code} (${error.message})` : error.code;
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
 export function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -91,20 +100,23 @@ export function version(): string {
   }
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Untrusted text reaches stderr in many messages: none may carry a control
+  // sequence or start a line with `::` (src/util/escape.ts).
+  const io: Io = { ...rawIo, stderr: (s) => rawIo.stderr(neutralizeOutput(s)), rawStderr: rawIo.rawStderr ?? rawIo.stderr };
   try {
     return await run(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`hostlint: ${error.message}\nRun \`hostlint --help\` for usage.\n`);
+      io.stderr(`hostlint: ${escapeText(error.message)}\nRun \`hostlint --help\` for usage.\n`);
       return 2;
     }
     if (error instanceof ConfigError) {
-      io.stderr(`hostlint: configuration error: ${error.message}\n`);
+      io.stderr(`hostlint: configuration error: ${escapeText(error.message)}\n`);
       return 2;
     }
     const detail = error instanceof Error ? error.message : String(error);
-    io.stderr(`hostlint: internal error: ${detail}\n${io.env.HOSTLINT_DEBUG ? `${(error as Error).stack}\n` : 'Set HOSTLINT_DEBUG=1 for details, and please report this.\n'}`);
+    io.stderr(`hostlint: internal error: ${escapeText(detail)}\n${io.env.HOSTLINT_DEBUG ? `${(error as Error).stack}\n` : 'Set HOSTLINT_DEBUG=1 for details, and please report this.\n'}`);
     return 2;
   }
 }
@@ -243,7 +255,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     missing = loaded.missing;
     reportOnly = loaded.reportOnly;
   }
-  for (const m of missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
+  for (const m of missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
 
   const engineOptions = {
     config,
@@ -268,7 +280,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       }
     };
     const run = lintAndFix(scopes, diagnostics, engineOptions, { canFix: (file) => reported(file) && onDisk(file) });
-    for (const w of run.warnings) io.stderr(`hostlint: ${w}\n`);
+    for (const w of run.warnings) io.stderr(`hostlint: ${escapeText(w)}\n`);
     report = run.report;
     if (values.fix) {
       const written = new Set<string>();
@@ -276,7 +288,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         try {
           writeFixedFile(entry, written);
         } catch (error) {
-          io.stderr(`hostlint: cannot write fixes to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+          io.stderr(`hostlint: cannot write fixes to ${escapeText(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
           writeFailed = true;
         }
       }
@@ -301,9 +313,9 @@ async function run(argv: string[], io: Io): Promise<number> {
     const current = { ...report, files: report.files.map(({ output: _output, ...f }) => f) };
     const text = json(current, { color: false });
     try {
-      writeAtomically(path.resolve(cwd, values['write-baseline']), text);
+      writeOutputFile(path.resolve(cwd, values['write-baseline']), text);
     } catch (error) {
-      io.stderr(`hostlint: cannot write ${values['write-baseline']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      io.stderr(`hostlint: cannot write ${escapeText(values['write-baseline'])}: ${writeErrorText(error)}\n`);
       return 2;
     }
     baseline ??= baselineFingerprints(current);
@@ -315,17 +327,17 @@ async function run(argv: string[], io: Io): Promise<number> {
   let shown = values.quiet ? onlyErrors(report) : report;
   if (values['no-snippets']) shown = withoutSnippets(shown);
   const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
-  const output = formatter(shown, {
+  const output = safeReport(formatName, formatter(shown, {
     color,
     sarifCategory: values['sarif-category'],
     includeSuppressed: values['include-suppressed'] ?? false,
-    warn: (message) => io.stderr(`hostlint: ${message}\n`),
-  });
+    warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),
+  }));
   if (values['output-file']) {
     try {
-      writeAtomically(path.resolve(cwd, values['output-file']), output);
+      writeOutputFile(path.resolve(cwd, values['output-file']), output);
     } catch (error) {
-      io.stderr(`hostlint: cannot write ${values['output-file']}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      io.stderr(`hostlint: cannot write ${escapeText(values['output-file'])}: ${writeErrorText(error)}\n`);
       return 2;
     }
   }

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv';
-import picomatch from 'picomatch';
+import { escapeText } from '../util/escape.js';
+import { GlobError, pathGlob } from '../util/glob.js';
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import schema from './config.schema.json' with { type: 'json' };
 import type { Evidence, LanguageId, Position, SeverityOrOff } from '../types.js';
@@ -219,7 +220,15 @@ export function loadConfig(
     }
     return out;
   };
-  const glob = (patterns: string[]) => picomatch(patterns, { dot: true });
+  // Matched segment by segment without regular expressions (src/util/glob.ts): bounded time for any glob.
+  const glob = (patterns: string[]) => {
+    try {
+      return pathGlob(patterns);
+    } catch (error) {
+      if (error instanceof GlobError) throw new ConfigError(`${display}: glob \`${escapeText(patterns[0] ?? '')}\` ${error.message}`, display);
+      throw error;
+    }
+  };
   const overrides: Override[] = (obj.overrides ?? []).map((o, i) => ({
     matches: glob(o.files.flatMap((f) => [f, `${f.replace(/\/$/, '')}/**`])),
     rules: rules(o.rules, ['overrides', i, 'rules']),

@@ -6,7 +6,7 @@
  *   node visitors, then scope visitors → report choke point → directives →
  *   fingerprints → LintReport.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Config } from '../config/load.js';
 import type {
   BaseNode,
@@ -316,29 +316,85 @@ function compareResults(a: Result, b: Result): number {
 function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
   // Lines by index, not split (a large manifest has hundreds of thousands of lines, and few results).
   const at = lineIndexFor(file.text, file.parsed?.tree);
-  const lineText = (line: number) => (line >= 1 && line <= at.lineCount ? at.lineText(line) : '');
   const norm = (text: string) => text.replace(/\s+/g, ' ').trim();
   const withNeighbour = file.language === 'kube' || file.language === 'cni';
+  // Everything that depends on the whole line is computed once per line, so
+  // that many results on one long line cost O(result) each, not O(line).
+  interface LineInfo {
+    text: string;
+    /** Normalised line and neighbour, as one key; and a short id for it. */
+    key: string;
+    id: number;
+  }
+  const lines = new Map<number, LineInfo>();
+  const keyIds = new Map<string, number>();
+  // The next non-blank line after a line; known answers are kept for the blank
+  // lines passed on the way, so a run of blank lines is looked at once.
+  const afterBlank = new Map<number, string>();
+  const neighbourOf = (line: number): string => {
+    const blanks: number[] = [];
+    let found = '';
+    for (let l = line + 1; l <= at.lineCount; l++) {
+      const known = afterBlank.get(l);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      const n = norm(at.lineText(l));
+      if (n !== '') {
+        found = n;
+        break;
+      }
+      blanks.push(l);
+    }
+    for (const l of blanks) afterBlank.set(l, found);
+    return found;
+  };
+  const infoOf = (line: number): LineInfo => {
+    let info = lines.get(line);
+    if (!info) {
+      const text = line >= 1 && line <= at.lineCount ? at.lineText(line) : '';
+      const key = `${norm(text)}\0${withNeighbour ? neighbourOf(line) : ''}`;
+      let id = keyIds.get(key);
+      if (id === undefined) keyIds.set(key, (id = keyIds.size));
+      info = { text, key, id };
+      lines.set(line, info);
+    }
+    return info;
+  };
   const seen = new Map<string, number>();
+  /** Hash states after `rule\0file\0line\0neighbour\0`, per rule and line key: each result only adds its occurrence. */
+  const prefixes = new Map<string, Hash>();
   for (const r of results) {
     const line = r.position.start.line;
-    const text = lineText(line);
-    r.snippet = text.replace(/\s+$/, '');
-    let neighbour = '';
-    if (withNeighbour) {
-      for (let l = line + 1; l <= at.lineCount; l++) {
-        neighbour = norm(at.lineText(l));
-        if (neighbour !== '') break;
-      }
+    const info = infoOf(line);
+    const window = snippetWindow(info.text, r.position);
+    if (window) {
+      r.snippet = window.text;
+      if (window.column !== undefined) r.snippetColumn = window.column;
     }
-    const k = `${r.ruleId}\0${norm(text)}\0${neighbour}`;
+    const k = `${r.ruleId}\0${info.id}`;
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
-    r.fingerprint = fingerprint(r, norm(text), neighbour, n);
+    let prefix = prefixes.get(k);
+    if (!prefix) prefixes.set(k, (prefix = createHash('sha256').update(`${r.ruleId}\0${r.file}\0${info.key}\0`)));
+    r.fingerprint = prefix.copy().update(String(n)).digest('hex').slice(0, 32);
     if (r.fix) {
       r.fix = { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, position: at.position(e.range[0], e.range[1]) })) };
     }
   }
+}
+
+/** Longest snippet kept whole; a longer line gives a window of this many characters around the result. */
+export const SNIPPET_MAX = 1024;
+
+function snippetWindow(text: string, position: Position): { text: string; column?: number } | undefined {
+  if (text.length <= SNIPPET_MAX) return { text: text.trimEnd() };
+  const start = Math.max(0, position.start.column - 1);
+  const end = position.end.line === position.start.line ? Math.max(start, position.end.column - 1) : text.length;
+  if (end - start > SNIPPET_MAX) return undefined; // a context region must contain the whole region
+  const from = Math.max(0, Math.min(start - Math.floor((SNIPPET_MAX - (end - start)) / 2), text.length - SNIPPET_MAX));
+  return { text: text.slice(from, from + SNIPPET_MAX), column: from + 1 };
 }
 
 function fingerprint(r: Result, normalizedLine: string, neighbour: string, occurrence: number): string {

@@ -14,6 +14,7 @@ import semver from 'semver';
 import { buildCalicoView, type CalicoView } from '../calico/view.js';
 import { hostCalicoFacts, type HostCalicoFacts } from '../calico/host.js';
 import { getScalar } from '../parsers/data-tree.js';
+import { sysctlGlob } from '../util/glob.js';
 import type { Config, ConfigFact, ConfigFacts } from '../config/load.js';
 import type {
   DataNode,
@@ -71,7 +72,9 @@ export class SysctlSet {
   private readonly explicit = new Map<string, EffectiveSetting>();
   private readonly globs: SysctlEntry[] = [];
   /** `-key` lines without `=`: keys (or globs) that glob assignments must not touch. */
-  private readonly exclusions: RegExp[] = [];
+  private readonly exclusions: Array<(key: string) => boolean> = [];
+  /** The compiled matcher of each glob assignment, made once. */
+  private readonly globMatchers = new Map<SysctlEntry, (key: string) => boolean>();
 
   constructor(
     readonly scope: Scope,
@@ -82,10 +85,12 @@ export class SysctlSet {
       const tree = file.parsed?.tree as SysctlRoot | undefined;
       if (!tree) continue;
       for (const node of tree.children) {
-        if (node.type === 'exclusion') this.exclusions.push(globToRegExp(node.key.name));
+        if (node.type === 'exclusion') this.exclusions.push(sysctlGlob(node.key.name));
         if (node.type !== 'assignment') continue;
         if (node.key.glob) {
-          this.globs.push({ file, node });
+          const entry = { file, node };
+          this.globs.push(entry);
+          this.globMatchers.set(entry, sysctlGlob(node.key.name));
           continue;
         }
         const key = node.key.name;
@@ -102,10 +107,10 @@ export class SysctlSet {
   effective(key: string): EffectiveSetting | undefined {
     const hit = this.explicit.get(key);
     if (hit) return hit;
-    if (this.exclusions.some((re) => re.test(key))) return undefined; // `-key`: globs leave it alone
+    if (this.exclusions.some((matches) => matches(key))) return undefined; // `-key`: globs leave it alone
     for (let i = this.globs.length - 1; i >= 0; i--) {
       const g = this.globs[i]!;
-      if (globToRegExp(g.node.key.name).test(key)) return { key, value: g.node.value.value, file: g.file, node: g.node, shadowed: [] };
+      if (this.globMatchers.get(g)!(key)) return { key, value: g.node.value.value, file: g.file, node: g.node, shadowed: [] };
     }
     return undefined;
   }
@@ -133,20 +138,6 @@ export class SysctlSet {
   /** The file whose path decides configuration facts for this set. */
   get anchor(): SourceFile | undefined {
     return this.files[0];
-  }
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (const c of glob) {
-    if (c === '*') re += '[^.]*';
-    else if (c === '?') re += '[^.]';
-    else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  try {
-    return new RegExp(`^${re}$`);
-  } catch {
-    return /$^/;
   }
 }
 

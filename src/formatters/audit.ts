@@ -33,6 +33,7 @@
 import picocolors from 'picocolors';
 import type { HostOutcome } from '../audit/host.js';
 import type { FileReport, LintReport, Result, RuleMeta, Severity } from '../types.js';
+import { escapeText } from '../util/escape.js';
 import { toJsonResult, JSON_FORMAT_VERSION } from './json.js';
 import { isSuppressed, visibleResults, type Counts, type FormatOptions, type Formatter } from './shared.js';
 import { stylishFiles, stylishSummary } from './stylish.js';
@@ -133,7 +134,7 @@ export function stylishAudit(options: FormatOptions, write: (s: string) => void)
       const { text, shown } = stylishFiles(outcome.files, options, false);
       if (shown === 0) return;
       const counts = countVisible(outcome.files, options);
-      write(`\n${c.bold(`host ${outcome.host}`)}  ${c.dim(`${outcome.path}  ${countsText(counts)}`)}\n${indent(text)}`);
+      write(`\n${c.bold(`host ${escapeText(outcome.host)}`)}  ${c.dim(`${escapeText(outcome.path)}  ${countsText(counts)}`)}\n${indent(text)}`);
     },
     repository(files) {
       const { text, shown } = stylishFiles(files, options, false);
@@ -149,14 +150,14 @@ export function stylishAudit(options: FormatOptions, write: (s: string) => void)
       if (summary.rules.size > 0) {
         out += `  findings by rule\n`;
         const ids = [...summary.rules.keys()].sort();
-        const width = Math.max(...ids.map((id) => id.length));
-        for (const id of ids) out += `    ${id.padEnd(width)}  ${countsText(summary.rules.get(id)!)}\n`;
+        const width = Math.max(...ids.map((id) => escapeText(id).length));
+        for (const id of ids) out += `    ${escapeText(id).padEnd(width)}  ${countsText(summary.rules.get(id)!)}\n`;
       }
       const worst = worstHosts(summary.records);
       if (worst.length > 0) {
         out += `  worst hosts\n`;
-        const width = Math.max(...worst.map((r) => r.host.length));
-        for (const r of worst) out += `    ${r.host.padEnd(width)}  ${countsText(r)}\n`;
+        const width = Math.max(...worst.map((r) => escapeText(r.host).length));
+        for (const r of worst) out += `    ${escapeText(r.host).padEnd(width)}  ${countsText(r)}\n`;
       }
       if (total > 0) out += stylishSummary(summary, options);
       write(out);

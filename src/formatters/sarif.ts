@@ -62,7 +62,7 @@ interface SarifArtifactLocation {
 interface SarifPhysicalLocation {
   artifactLocation: SarifArtifactLocation;
   region: SarifRegion;
-  contextRegion?: { startLine: number; endLine: number; snippet: SarifMessage };
+  contextRegion?: { startLine: number; startColumn?: number; endLine: number; endColumn?: number; snippet: SarifMessage };
 }
 
 interface SarifLocation {
@@ -250,7 +250,7 @@ function toSarifResult(
   maxRelated: number,
 ): SarifResult {
   const primary: SarifLocation = {
-    physicalLocation: physicalLocation(result.file, result.position, cwd, result.snippet),
+    physicalLocation: physicalLocation(result.file, result.position, cwd, result.snippet, result.snippetColumn),
   };
   const out: SarifResult = {
     ruleId: result.ruleId,
@@ -321,14 +321,18 @@ function toSuppression(suppression: Suppression, cwd: string): SarifSuppression 
   };
 }
 
-function physicalLocation(file: string, position: Position, cwd: string, lineText?: string): SarifPhysicalLocation {
+function physicalLocation(file: string, position: Position, cwd: string, lineText?: string, snippetColumn?: number): SarifPhysicalLocation {
   const region = toRegion(position);
   const out: SarifPhysicalLocation = { artifactLocation: artifactLocation(file, cwd), region };
   // `Result.snippet` is the text of the flagged line, not of the region, so it
   // belongs in a context region (SARIF §3.29.5) covering that line. Only for
   // single-line regions: a context region must contain the region.
   if (typeof lineText === 'string' && lineText.length > 0 && region.endLine === region.startLine) {
-    out.contextRegion = { startLine: region.startLine, endLine: region.startLine, snippet: { text: lineText } };
+    out.contextRegion =
+      snippetColumn === undefined
+        ? { startLine: region.startLine, endLine: region.startLine, snippet: { text: lineText } }
+        : // a window of a long line (src/engine/linter.ts snippetWindow), which contains the region
+          { startLine: region.startLine, startColumn: snippetColumn, endLine: region.startLine, endColumn: snippetColumn + lineText.length, snippet: { text: lineText } };
   }
   return out;
 }

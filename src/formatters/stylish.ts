@@ -14,6 +14,7 @@
  */
 import picocolors from 'picocolors';
 import type { FileReport, LintReport, Result, Severity } from '../types.js';
+import { escapeLineStart, escapeText } from '../util/escape.js';
 import { countResults, isSuppressed, visibleResults, type Counts, type FormatOptions } from './shared.js';
 
 export function stylish(report: LintReport, options: FormatOptions): string {
@@ -42,7 +43,8 @@ export function stylishFiles(files: FileReport[], options: FormatOptions, showHo
     shown += results.length;
 
     const host = showHost ? (file.host ?? results.find((r) => r.host !== undefined)?.host) : undefined;
-    output += '\n' + c.underline(file.path) + (host !== undefined ? '  ' + c.dim(`(host ${host})`) : '') + '\n';
+    // File and host names are untrusted: control characters escaped, never a line starting with `::`.
+    output += '\n' + c.underline(escapeLineStart(file.path)) + (host !== undefined ? '  ' + c.dim(`(host ${escapeText(host)})`) : '') + '\n';
 
     const rows = results.map((r) => toRow(r));
     const width = {
@@ -65,7 +67,7 @@ export function stylishFiles(files: FileReport[], options: FormatOptions, showHo
         ' '.repeat(width.message - row.message.length) +
         '  ' +
         (row.ruleId === '' ? '' : c.dim(row.ruleId));
-      output += line.replace(/\s+$/, '') + '\n';
+      output += line.trimEnd() + '\n';
     }
   }
 
@@ -98,7 +100,10 @@ interface Row {
 function toRow(result: Result): Row {
   const start = result.position?.start;
   // ESLint drops a final period and keeps each result on one row.
-  let message = result.message.replace(/\s*\r?\n\s*/g, ' ').replace(/([^ ])\.$/, '$1');
+  // Messages quote file content: every control character is shown escaped.
+  // (split and trim, not a regex: `\s*\n\s*` is quadratic over a long run of blanks)
+  const oneLine = result.message.includes('\n') ? result.message.split('\n').map((part) => part.trim()).join(' ') : result.message;
+  let message = escapeText(oneLine).replace(/([^ ])\.$/, '$1');
   if (isSuppressed(result)) message += ' (suppressed)';
   return {
     line: String(start?.line ?? 0),
@@ -106,7 +111,7 @@ function toRow(result: Result): Row {
     sev: result.severity,
     severity: result.severity,
     message,
-    ruleId: result.ruleId ?? '',
+    ruleId: escapeText(result.ruleId ?? ''),
   };
 }
 

@@ -98,7 +98,7 @@ describe('bad baselines are usage errors (exit 2)', () => {
 
   it.each([
     ['missing.json', 'hostlint: cannot read baseline missing.json (ENOENT)\n'],
-    ['broken.json', /^hostlint: baseline broken\.json is not JSON: /],
+    ['broken.json', /^hostlint: baseline broken\.json is not JSON\n/],
     ['other.json', 'hostlint: baseline other.json is neither hostlint JSON output (--format json) nor SARIF (--format sarif)\n'],
   ])('%s', async (file, message) => {
     const r = await runCli(['--baseline', file], { cwd });
