@@ -17,6 +17,7 @@ import type { FormatOptions } from '../formatters/shared.js';
 import type { FileReport, RuleMeta, Severity } from '../types.js';
 import type { Io } from './main.js';
 import { version } from './main.js';
+import { useColor } from './options.js';
 
 export interface AuditCommand {
   paths: string[];
@@ -35,9 +36,12 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   const { io, values, config } = cmd;
   const cwd = io.cwd;
   const outputFile = values['output-file'] ? path.resolve(cwd, values['output-file']) : undefined;
-  const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !outputFile;
+  const color = useColor(values, io.env, io.isTTY, Boolean(outputFile));
+  const width = io.isTTY && !outputFile ? io.columns : undefined;
   const formatOptions: FormatOptions = {
     color,
+    ...(width ? { width } : {}),
+    timestamp: new Date().toISOString(),
     ...(values['sarif-category'] ? { sarifCategory: values['sarif-category'] } : {}),
     includeSuppressed: values['include-suppressed'] ?? false,
     warn: (message) => io.stderr(`hostlint: ${message}\n`),
