@@ -430,6 +430,8 @@ export interface FileReport {
   /** Path relative to the working directory, forward slashes. */
   path: string;
   host?: string;
+  /** The file's language, when it was read (JUnit lists the rules that read it). */
+  language?: LanguageId;
   results: Result[];
   /** The file's text after `--fix` / `--fix-dry-run` applied fixes to it (absent when unchanged). */
   output?: string;

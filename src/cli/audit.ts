@@ -18,6 +18,7 @@ import type { Io } from './main.js';
 import { version, writeErrorText } from './main.js';
 import { openOutput, type OutputTarget } from './output.js';
 import { escapeText, safeReport } from '../util/escape.js';
+import { useColor } from './options.js';
 
 export interface AuditCommand {
   paths: string[];
@@ -36,9 +37,12 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   const { io, values, config } = cmd;
   const cwd = io.cwd;
   const outputFile = values['output-file'] ? path.resolve(cwd, values['output-file']) : undefined;
-  const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !outputFile;
+  const color = useColor(values, io.env, io.isTTY, Boolean(outputFile));
+  const width = io.isTTY && !outputFile ? io.columns : undefined;
   const formatOptions: FormatOptions = {
     color,
+    ...(width ? { width } : {}),
+    timestamp: new Date().toISOString(),
     ...(values['sarif-category'] ? { sarifCategory: values['sarif-category'] } : {}),
     includeSuppressed: values['include-suppressed'] ?? false,
     warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),

@@ -4,7 +4,7 @@
  * Exit codes: 0 no errors (and warnings within --max-warnings); 1 lint errors
  * (or too many warnings); 2 usage, configuration or internal failure.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { rules as allRules } from '../../rules/index.js';
@@ -27,6 +27,8 @@ import { OutputError, writeOutputFile } from './output.js';
 import { auditCommand } from './audit.js';
 import { collectScript } from '../collect/index.js';
 import { escapeText, neutralizeOutput, safeReport } from '../util/escape.js';
+import { COMMANDS, notApplicable, optionsHelp, optionTable, parseArgsOptions, useColor, type Command } from './options.js';
+import { didYouMean } from '../suggest.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -36,15 +38,17 @@ export interface Io {
   isTTY: boolean;
   /** Whether standard error is a terminal (the audit's progress indicator); false when absent. */
   stderrIsTTY?: boolean;
+  /** The terminal's width (stdout's columns), when stdout is a terminal: stylish wraps long messages to it. */
+  columns?: number;
   env: NodeJS.ProcessEnv;
   /** Standard error without the escaping `main` adds (the audit's progress line writes its own control sequences). */
   rawStderr?: (s: string) => void;
 }
 
-const HELP = `Usage: hostlint [lint] [options] [PATH ...]
+const USAGE = `Usage: hostlint [lint] [options] [PATH ...]
+       hostlint audit [options] PATH ...
        hostlint rules [--format text|json|markdown]
-       hostlint explain RULE
-       hostlint audit [options] [--concurrency N] PATH ...
+       hostlint explain [--format text|markdown] RULE
        hostlint collect > collect.sh
 
 Lint sysctl.conf / sysctl.d, resolv.conf and Calico configuration in files,
@@ -53,33 +57,12 @@ directories and host snapshots (default: the current directory).
 .tar.gz/.tgz/.tar.xz archive) is a host, linted in parallel, with a per-host and
 per-rule summary. \`collect\` prints the shell script that collects a snapshot:
   ssh HOST sudo sh -s < collect.sh > HOST.tgz
+`;
 
-Options:
-  -f, --format NAME                   Output format: ${Object.keys(formatters).join(', ')} (default: stylish)
-  -o, --output-file FILE              Write the report to FILE (atomically) instead of stdout
-  -c, --config FILE                   Use this configuration file instead of looking for .hostlint.yaml
-      --max-warnings N                Exit 1 when there are more than N warnings
-      --quiet                         Report errors only
-      --report-unused-disable-directives
-                                      Report hostlint-disable comments that suppress nothing
-      --report-unused-disable-directives-severity SEVERITY
-                                      Severity for them: error, warning or note (default: error)
-      --include-suppressed            Include suppressed results in the output (SARIF: with suppressions)
-      --sarif-category CATEGORY       SARIF automationDetails.id category (one per analysis)
-      --fix                           Apply the rules' fixes to the files (atomically), then report what is left
-      --fix-dry-run                   Compute the fixes without writing; --format json shows each fixed file's output
-      --baseline FILE                 Report only results whose fingerprint is not in FILE (an earlier JSON or SARIF output)
-      --write-baseline FILE           Write the current results to FILE (JSON) as the baseline; without --baseline,
-                                      this run then reports nothing as new
-      --max-file-size SIZE            Do not read files larger than SIZE (bytes, or e.g. 64M; default 8M)
-      --host-timeout SECONDS          \`audit\`: stop a worker that spends longer on one host (default 120); the host gets an internal-error
-      --no-snippets                   Leave the flagged line's text out of the output (SARIF context snippets)
-      --stdin                         Lint standard input (also: a PATH of -)
-      --stdin-filename NAME           The path standard input is linted as (decides its language)
-      --color, --no-color             Force or disable colours (default: on for a terminal)
-  -h, --help                          Show this help
-  -v, --version                       Show the version
+/** Every option: what it is, which subcommands take it, its help (src/cli/options.ts). */
+export const OPTIONS = optionTable(Object.keys(formatters));
 
+export const HELP = `${USAGE}${optionsHelp(OPTIONS)}
 Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, configuration or internal failure.
 `;
 
@@ -122,42 +105,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        'output-file': { type: 'string', short: 'o' },
-        config: { type: 'string', short: 'c' },
-        'max-warnings': { type: 'string' },
-        quiet: { type: 'boolean' },
-        'report-unused-disable-directives': { type: 'boolean' },
-        'report-unused-disable-directives-severity': { type: 'string' },
-        'include-suppressed': { type: 'boolean' },
-        'sarif-category': { type: 'string' },
-        concurrency: { type: 'string' },
-        'host-timeout': { type: 'string' },
-        fix: { type: 'boolean' },
-        'fix-dry-run': { type: 'boolean' },
-        baseline: { type: 'string' },
-        'write-baseline': { type: 'string' },
-        'max-file-size': { type: 'string' },
-        'no-snippets': { type: 'boolean' },
-        stdin: { type: 'boolean' },
-        'stdin-filename': { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
-  }
-  const { values, positionals } = parsed;
+  const { values, command, rest } = parseCommandLine(argv, io.cwd);
   if (values.help) {
     io.stdout(HELP);
     return 0;
@@ -166,7 +114,6 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stdout(`${version()}\n`);
     return 0;
   }
-  const [command, ...rest] = positionals;
   if (command === 'rules') return rulesCommand(rest, values.format, io);
   if (command === 'collect') {
     if (rest.length) throw new UsageError(`\`hostlint collect\` takes no arguments (got ${rest.join(' ')})`);
@@ -174,28 +121,25 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (command === 'explain') return explainCommand(rest, values.format, io);
-  const paths = command === 'lint' || command === 'audit' ? rest : positionals;
+  const paths = rest;
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
-    if (command !== 'audit') throw new UsageError('--concurrency is an option of `hostlint audit`');
     if (!/^[1-9]\d*$/.test(values.concurrency)) throw new UsageError('--concurrency takes a whole number of at least 1');
     concurrency = Number(values.concurrency);
   }
   let hostTimeoutMs: number | undefined;
   if (values['host-timeout'] !== undefined) {
-    if (command !== 'audit') throw new UsageError('--host-timeout is an option of `hostlint audit`');
     if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(values['host-timeout']) || Number(values['host-timeout']) <= 0) throw new UsageError('--host-timeout takes a number of seconds greater than 0');
     hostTimeoutMs = Math.ceil(Number(values['host-timeout']) * 1000);
   }
 
   const formatName = values.format ?? 'stylish';
   const formatter = getFormatter(formatName);
-  if (!formatter) throw new UsageError(`unknown format \`${formatName}\` (choose from ${Object.keys(formatters).join(', ')})`);
+  if (!formatter) throw new UsageError(`unknown format \`${formatName}\` (choose from ${Object.keys(formatters).join(', ')})${didYouMean(formatName, Object.keys(formatters))}`);
   let maxFileBytes: number | undefined;
   if (values['max-file-size'] !== undefined) {
     maxFileBytes = parseByteSize(values['max-file-size']);
     if (maxFileBytes === undefined) throw new UsageError('--max-file-size takes a size of at least one byte: a number of bytes, or e.g. 512K, 64M, 1G');
-    if (command === 'audit') throw new UsageError('--max-file-size is an option of `hostlint lint`; for `hostlint audit` set `maxFileSize` in .hostlint.yaml');
   }
   let maxWarnings = -1;
   if (values['max-warnings'] !== undefined) {
@@ -221,7 +165,6 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
-    if (values.fix || values['fix-dry-run'] || values.baseline || values['write-baseline']) throw new UsageError('`hostlint audit` does not take --fix, --fix-dry-run, --baseline or --write-baseline');
     return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, values, io });
   }
 
@@ -326,9 +269,12 @@ async function run(argv: string[], io: Io): Promise<number> {
 
   let shown = values.quiet ? onlyErrors(report) : report;
   if (values['no-snippets']) shown = withoutSnippets(shown);
-  const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
+  const color = useColor(values, io.env, io.isTTY, Boolean(values['output-file']));
+  const width = io.isTTY && !values['output-file'] ? io.columns : undefined;
   const output = safeReport(formatName, formatter(shown, {
     color,
+    ...(width ? { width } : {}),
+    timestamp: new Date().toISOString(),
     sarifCategory: values['sarif-category'],
     includeSuppressed: values['include-suppressed'] ?? false,
     warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),
@@ -353,6 +299,77 @@ async function run(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+interface CommandLine {
+  values: ParsedValues;
+  positionals: string[];
+  /** The subcommand (\`lint\` when none is named). */
+  command: Command;
+  /** The positionals after the subcommand's name. */
+  rest: string[];
+}
+
+type ParsedValues = {
+  format?: string;
+  'output-file'?: string;
+  config?: string;
+  'max-warnings'?: string;
+  quiet?: boolean;
+  'report-unused-disable-directives'?: boolean;
+  'report-unused-disable-directives-severity'?: string;
+  'include-suppressed'?: boolean;
+  'sarif-category'?: string;
+  'ignore-pattern'?: string[];
+  'no-ignore'?: boolean;
+  'pass-on-no-files'?: boolean;
+  concurrency?: string;
+  'host-timeout'?: string;
+  fix?: boolean;
+  'fix-dry-run'?: boolean;
+  baseline?: string;
+  'write-baseline'?: string;
+  'max-file-size'?: string;
+  'no-snippets'?: boolean;
+  stdin?: boolean;
+  'stdin-filename'?: string;
+  color?: boolean;
+  'no-color'?: boolean;
+  help?: boolean;
+  version?: boolean;
+};
+
+/**
+ * Parses the arguments against the option table: an unknown flag, a
+ * misspelt subcommand, or an option given to a subcommand that does not
+ * take it is a usage error (with "did you mean" where something is close).
+ */
+function parseCommandLine(argv: string[], cwd: string): CommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, tokens: true, options: parseArgsOptions(OPTIONS) });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(--[^'=]*)/.exec(message)?.[1] : undefined;
+    const hint = unknown ? didYouMean(unknown.slice(2), OPTIONS.map((o) => o.name), ' (', (s) => `'--${s}'`) : '';
+    throw new UsageError(hint ? `${message}${hint})` : message);
+  }
+  const { values, positionals, tokens } = parsed;
+  const named = (COMMANDS as readonly string[]).includes(positionals[0] ?? '') ? (positionals[0] as Command) : undefined;
+  const command: Command = named ?? 'lint';
+  if (!named && positionals[0] !== undefined && !positionals[0].includes('/') && !existsSync(path.resolve(cwd, positionals[0]))) {
+    const hint = didYouMean(positionals[0], COMMANDS, '; ');
+    if (hint) throw new UsageError(`\`${positionals[0]}\` is neither a command nor a file or directory${hint}`);
+  }
+  if (!values.help && !values.version) {
+    for (const token of tokens ?? []) {
+      if (token.kind !== 'option') continue;
+      const spec = OPTIONS.find((o) => o.name === token.name);
+      const reason = spec && notApplicable(spec, command);
+      if (reason) throw new UsageError(reason);
+    }
+  }
+  return { values: values as ParsedValues, positionals, command, rest: named ? positionals.slice(1) : positionals };
+}
+
 /** The report without the flagged lines' text (`--no-snippets`): only positions, messages and fixes remain. */
 function withoutSnippets(report: LintReport): LintReport {
   return { ...report, files: report.files.map((f) => ({ ...f, results: f.results.map(({ snippet: _snippet, ...r }) => r) })) };
@@ -374,17 +391,17 @@ function rulesCommand(args: string[], format: string | undefined, io: Io): numbe
   if (f === 'json') io.stdout(catalogJson(metas));
   else if (f === 'markdown') io.stdout(catalogMarkdown(metas));
   else if (f === 'text') io.stdout(catalogText(metas));
-  else throw new UsageError(`unknown format \`${f}\` for \`hostlint rules\` (choose from text, json, markdown)`);
+  else throw new UsageError(`unknown format \`${f}\` for \`hostlint rules\` (choose from text, json, markdown)${didYouMean(f, ['text', 'json', 'markdown'])}`);
   return 0;
 }
 
 function explainCommand(args: string[], format: string | undefined, io: Io): number {
   if (args.length !== 1) throw new UsageError('`hostlint explain` takes one rule id');
   const rule = allRules.find((r) => r.meta.id === args[0]);
-  if (!rule) throw new UsageError(`unknown rule \`${args[0]}\` (\`hostlint rules\` lists them)`);
+  if (!rule) throw new UsageError(`unknown rule \`${args[0]}\`${didYouMean(args[0]!, allRules.map((r) => r.meta.id))} (\`hostlint rules\` lists them)`);
   const f = format ?? 'text';
   if (f === 'markdown') io.stdout(ruleMarkdown(rule.meta));
   else if (f === 'text') io.stdout(ruleText(rule.meta));
-  else throw new UsageError(`unknown format \`${f}\` for \`hostlint explain\` (choose from text, markdown)`);
+  else throw new UsageError(`unknown format \`${f}\` for \`hostlint explain\` (choose from text, markdown)${didYouMean(f, ['text', 'markdown'])}`);
   return 0;
 }

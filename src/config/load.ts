@@ -16,6 +16,7 @@ import schema from './config.schema.json' with { type: 'json' };
 import type { Evidence, LanguageId, Position, SeverityOrOff } from '../types.js';
 import { parseByteSize } from '../engine/read.js';
 import { precompiled } from './precompiled.js';
+import { didYouMean } from '../suggest.js';
 
 let ajvClass: typeof Ajv | undefined;
 /** Ajv, loaded on first use (the bundled CLI has its validators precompiled and never loads it). */
@@ -257,7 +258,7 @@ function parseRules(
   const out = new Map<string, RuleSetting>();
   for (const [id, raw] of Object.entries(rulesObj ?? {})) {
     if (!knownRules.has(id)) {
-      throw new ConfigError(`${display}: \`${at}.${id}\`: unknown rule \`${id}\` (\`hostlint rules\` lists them)`, display);
+      throw new ConfigError(`${display}: \`${at}.${id}\`: unknown rule \`${id}\`${didYouMean(id, knownRules.keys())} (\`hostlint rules\` lists them)`, display);
     }
     const [sev, options] = Array.isArray(raw) ? (raw as [string, Record<string, unknown>?]) : [raw as string, undefined];
     const severity = (sev === 'warn' ? 'warning' : sev) as SeverityOrOff;

@@ -48,7 +48,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     languages: ['sysctl', 'resolv', 'kube', 'felix'],
     messages: {
       unused: 'Unused hostlint-disable directive (no problems were reported{{from}})',
-      unknownRule: 'Unknown rule `{{ruleId}}` in hostlint directive',
+      unknownRule: 'Unknown rule `{{ruleId}}` in hostlint directive{{suggestion}}',
     },
     sources: [{ title: 'ESLint: --report-unused-disable-directives', url: 'https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives' }],
     tags: ['directives'],

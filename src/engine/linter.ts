@@ -24,6 +24,7 @@ import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './b
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
 import type { HostSummary, Scope } from './scope.js';
+import { didYouMean } from '../suggest.js';
 
 export interface EngineOptions {
   config: Config;
@@ -247,7 +248,7 @@ function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptio
         if (d.kind === 'enable') continue;
         for (const id of d.rules ?? []) {
           if (!known.has(id)) {
-            list.push(unusedResult(path, d.position, unusedSeverity, 'unknownRule', { ruleId: id }, hosts.get(path)));
+            list.push(unusedResult(path, d.position, unusedSeverity, 'unknownRule', { ruleId: id, suggestion: didYouMean(id, known) }, hosts.get(path)));
           }
         }
         const unused = d.rules === null ? (d.used.size === 0 ? [''] : []) : d.rules.filter((id) => known.has(id) && !d.used.has(id));
@@ -269,7 +270,7 @@ function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptio
         r.fingerprint = fingerprint(r, r.message, '', n);
       }
     }
-    out.push({ path, host: hosts.get(path) ?? list[0]?.host, results: list });
+    out.push({ path, host: hosts.get(path) ?? list[0]?.host, ...(file ? { language: file.language } : {}), results: list });
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;

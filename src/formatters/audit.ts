@@ -129,15 +129,17 @@ function countsText(c: Counts): string {
  */
 export function stylishAudit(options: FormatOptions, write: (s: string) => void): AuditWriter {
   const c = picocolors.createColors(options.color);
+  // The files are indented by two under their host: two columns less to wrap to.
+  const inner: FormatOptions = options.width === undefined ? options : { ...options, width: options.width - 2 };
   return {
     host(outcome) {
-      const { text, shown } = stylishFiles(outcome.files, options, false);
+      const { text, shown } = stylishFiles(outcome.files, inner, false);
       if (shown === 0) return;
       const counts = countVisible(outcome.files, options);
       write(`\n${c.bold(`host ${escapeText(outcome.host)}`)}  ${c.dim(`${escapeText(outcome.path)}  ${countsText(counts)}`)}\n${indent(text)}`);
     },
     repository(files) {
-      const { text, shown } = stylishFiles(files, options, false);
+      const { text, shown } = stylishFiles(files, inner, false);
       if (shown === 0) return;
       write(`\n${c.bold('(repository)')}  ${c.dim(`files outside the snapshots  ${countsText(countVisible(files, options))}`)}\n${indent(text)}`);
     },
@@ -241,7 +243,7 @@ export function bufferedAudit(formatter: Formatter, options: FormatOptions, base
         warningCount: summary.warningCount,
         noteCount: summary.noteCount,
       };
-      write(formatter(report, options));
+      write(formatter(report, { ...options, hosts: summary.records.map((r) => r.host) }));
     },
   };
 }

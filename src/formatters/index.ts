@@ -3,20 +3,24 @@
  * to the terminal or to `--output-file`.
  */
 import { github } from './github.js';
+import { gitlab } from './gitlab.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
 import { sarif } from './sarif.js';
 import type { Formatter } from './shared.js';
 import { stylish } from './stylish.js';
 
 export type { FormatOptions, Formatter } from './shared.js';
 
-export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github';
+export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'junit' | 'gitlab';
 
 export const formatters: Record<FormatterName, Formatter> = {
   stylish,
   json,
   sarif,
   github,
+  junit,
+  gitlab,
 };
 
 /** The formatter called `name`, or undefined when there is none. */

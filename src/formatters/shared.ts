@@ -7,6 +7,11 @@ import type { FileReport, LintReport, Result, Severity } from '../types.js';
 export interface FormatOptions {
   /** Emit ANSI colours (stylish only). */
   color: boolean;
+  /**
+   * The terminal's width in columns: stylish wraps long messages to it. Not
+   * set when the output is not a terminal (a pipe, `-o FILE`): no wrapping.
+   */
+  width?: number;
   /** SARIF `run.automationDetails.id` category (written as `${category}/`). */
   sarifCategory?: string;
   /**
@@ -24,6 +29,13 @@ export interface FormatOptions {
    * valid (SARIF over GitHub's limits); the CLI prints it on stderr.
    */
   warn?: (message: string) => void;
+  /** When the run started (ISO 8601; JUnit's `timestamp`): formatters never read the clock themselves. */
+  timestamp?: string;
+  /**
+   * A fleet audit's hosts, in order (clean ones too): JUnit writes one
+   * testsuite per host instead of one per file.
+   */
+  hosts?: string[];
   /** GitHub code scanning's limits (tests lower them). */
   sarifLimits?: { resultsPerRun: number; locationsPerResult: number };
 }

@@ -52,8 +52,13 @@ export function stylishFiles(files: FileReport[], options: FormatOptions, showHo
       column: Math.max(...rows.map((r) => r.column.length)),
       severity: Math.max(...rows.map((r) => r.severity.length)),
       message: Math.max(...rows.map((r) => r.message.length)),
+      ruleId: Math.max(...rows.map((r) => r.ruleId.length)),
     };
+    // The message column starts here; wrapped lines hang under it.
+    const indent = 2 + width.line + 1 + width.column + 2 + width.severity + 2;
+    const messageWidth = wrapWidth(options.width, indent, width.message, width.ruleId);
     for (const row of rows) {
+      const [first = '', ...more] = messageWidth === undefined ? [row.message] : wrap(row.message, messageWidth);
       const position = row.line.padStart(width.line) + ':' + row.column;
       const line =
         '  ' +
@@ -63,11 +68,12 @@ export function stylishFiles(files: FileReport[], options: FormatOptions, showHo
         severityColor[row.sev](row.severity) +
         ' '.repeat(width.severity - row.severity.length) +
         '  ' +
-        row.message +
-        ' '.repeat(width.message - row.message.length) +
+        first +
+        ' '.repeat(Math.max(0, (messageWidth ?? width.message) - first.length)) +
         '  ' +
         (row.ruleId === '' ? '' : c.dim(row.ruleId));
       output += line.trimEnd() + '\n';
+      for (const rest of more) output += ' '.repeat(indent) + rest + '\n';
     }
   }
 
@@ -86,6 +92,50 @@ export function stylishSummary(counts: Counts, options: FormatOptions): string {
     `${noteCount} ${plural(noteCount, 'note')})`;
   const summaryColor = errorCount > 0 ? c.red : warningCount > 0 ? c.yellow : c.cyan;
   return '\n' + c.bold(summaryColor(summary)) + '\n';
+}
+
+/** Narrower than this, a message column is not worth wrapping into: the terminal wraps instead. */
+const MIN_MESSAGE_WIDTH = 20;
+
+/**
+ * The width to wrap messages to so that every row fits in `terminal`
+ * columns (the rule id stays on the first line, after the message column),
+ * or undefined: no terminal width known, everything fits already, or the
+ * message column would be too narrow to be of use.
+ */
+function wrapWidth(terminal: number | undefined, indent: number, longest: number, ruleId: number): number | undefined {
+  if (terminal === undefined || !Number.isFinite(terminal) || terminal <= 0) return undefined;
+  const available = Math.floor(terminal) - indent - (ruleId > 0 ? 2 + ruleId : 0);
+  if (longest <= available || available < MIN_MESSAGE_WIDTH) return undefined;
+  return available;
+}
+
+/**
+ * `text` in lines of at most `width` characters, broken at spaces; a word
+ * longer than a line is cut (never inside a surrogate pair).
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/ +/)) {
+    if (word === '') continue;
+    if (line !== '' && line.length + 1 + word.length <= width) {
+      line += ' ' + word;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = '';
+    while (word.length > width) {
+      let cut = width;
+      const code = word.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff && cut > 1) cut--;
+      lines.push(word.slice(0, cut));
+      word = word.slice(cut);
+    }
+    line = word;
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
 }
 
 interface Row {

@@ -93,7 +93,7 @@ Fleet summary
   it('usage errors and missing paths', async () => {
     const cwd = writeTree({ ...DB });
     expect(await runCli(['audit', '--concurrency', '0', 'fleet'], { cwd })).toMatchObject({ code: 2, stderr: 'hostlint: --concurrency takes a whole number of at least 1\nRun `hostlint --help` for usage.\n' });
-    expect(await runCli(['--concurrency', '2', 'fleet'], { cwd })).toMatchObject({ code: 2, stderr: 'hostlint: --concurrency is an option of `hostlint audit`\nRun `hostlint --help` for usage.\n' });
+    expect(await runCli(['--concurrency', '2', 'fleet'], { cwd })).toMatchObject({ code: 2, stderr: 'hostlint: --concurrency does not apply to `hostlint lint` (it is an option of `hostlint audit`)\nRun `hostlint --help` for usage.\n' });
     const missing = await runCli(['audit', '--concurrency', '1', 'nope', 'fleet'], { cwd });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('hostlint: no such file or directory: nope\n');

@@ -7,7 +7,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; stderrIsTTY?: boolean; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+export async function runCli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; stderrIsTTY?: boolean; columns?: number; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -21,6 +21,7 @@ export async function runCli(argv: string[], options: { cwd: string; stdin?: str
     cwd: options.cwd,
     isTTY: options.isTTY ?? false,
     stderrIsTTY: options.stderrIsTTY ?? false,
+    ...(options.columns !== undefined ? { columns: options.columns } : {}),
     env: options.env ?? {},
   });
   return { code, stdout, stderr };
