@@ -27,7 +27,7 @@ export default defineRule({
     languages: ['sysctl'],
     messages: {
       noEquals: '`{{text}}` is not an assignment: `sysctl -p` prints "invalid syntax, continuing..." and systemd-sysctl "Line is not an assignment, ignoring"; write `key = value`',
-      emptyKey: '`{{text}}` has no key before `=`: `sysctl -p` prints "invalid syntax, continuing..." and the line sets nothing',
+      emptyKey: '`{{text}}` has no key before `=`: the line sets nothing, and `sysctl --system` fails ("Path is not under /proc/sys/") as systemd-sysctl does ("Couldn\'t write \'...\' to \'\'")',
       inlineCommentNumber: '`{{key}}` is set to `{{value}}`: sysctl files have no inline comments, so `{{comment}}` is part of the value and the kernel rejects it; put the comment on its own line',
       inlineComment: '`{{key}}` is set to `{{value}}`: sysctl files have no inline comments, so `{{comment}}` is written to the kernel as part of the value; put the comment on its own line',
       repeatedSeparator: 'Key `{{raw}}` repeats a separator: procps warns "separators should not be repeated"; write `{{fixed}}`',
@@ -66,6 +66,8 @@ export default defineRule({
   create(context) {
     return {
       'sysctl:invalid'(node: SysctlInvalidNode) {
+        // A lone `-` is an exclusion of nothing to procps and systemd-sysctl alike: no message, no effect.
+        if (/^-[ \t\v\f]*$/.test(node.text)) return;
         const text = short(node.text);
         context.report({ messageId: node.text.includes('=') ? 'emptyKey' : 'noEquals', node, data: { text } });
       },

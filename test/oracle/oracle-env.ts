@@ -1,0 +1,32 @@
+/**
+ * Budget and seed of the oracle tests. `npm test` runs a fixed seed and
+ * HOSTLINT_ORACLE_RUNS_DEFAULT cases per oracle; `npm run oracle` (the
+ * campaign) sets HOSTLINT_ORACLE_RUNS (10,000) and a fresh seed, unless
+ * HOSTLINT_ORACLE_SEED names one (to replay a campaign).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const ORACLE_RUNS_DEFAULT = 1000;
+
+export function oracleRuns(): number {
+  const n = Number(process.env.HOSTLINT_ORACLE_RUNS);
+  return Number.isInteger(n) && n > 0 ? n : ORACLE_RUNS_DEFAULT;
+}
+
+export function oracleSeed(): number {
+  const s = Number(process.env.HOSTLINT_ORACLE_SEED);
+  if (Number.isInteger(s)) return s;
+  return process.env.HOSTLINT_ORACLE_RUNS ? (Date.now() ^ (process.pid << 8)) >>> 0 : 20261201;
+}
+
+/** Where a run saves the cases it disagrees on (with the oracle's output), to be promoted to fixtures. */
+export function saveDisagreements(oracle: string, seed: number, items: unknown[]): string | undefined {
+  if (items.length === 0) return undefined;
+  const dir = process.env.HOSTLINT_ORACLE_OUT ?? path.join(tmpdir(), 'hostlint-oracle-found');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${oracle}-seed${seed}.json`);
+  writeFileSync(file, `${JSON.stringify(items, null, 2)}\n`);
+  return file;
+}
