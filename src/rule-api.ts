@@ -12,6 +12,7 @@ export { MAXNS, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletS
 export { clusterHosts, hostCalicoFacts, type ClusterHost, type HostCalicoFacts } from './calico/host.js';
 export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
 export { goRegExp, type GoRegExp } from './util/go-regexp.js';
+export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithoutDataplane, largestOverhead, mtuSettings, type Encap, type Encapsulations, type MtuSetting } from './calico/mtu.js';
 
 import type { Evidence, Fact, Location, Position } from './types.js';
 
