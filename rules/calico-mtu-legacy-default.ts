@@ -1,4 +1,4 @@
-import { calicoAtLeast, defineRule, type Location, type ScalarNode, type ValueRef } from '../src/rule-api.js';
+import { calicoAtLeast, defineRule, mtuSettings, type Location, type ScalarNode } from '../src/rule-api.js';
 
 /** The MTU the manifests hard-coded for IP-in-IP before auto-detection (v3.16 and earlier). */
 const LEGACY = '1440';
@@ -89,15 +89,10 @@ export default defineRule({
           const node = view.nodes.find((n) => calicoAtLeast(n.version, '3.17.0'));
           if (!node?.version) continue;
           const related: Location[] = node.image ? [{ file: node.image.file, position: node.image.node.position, message: `Calico ${node.version}: ${node.image.value}` }] : [];
-          const found: Array<{ what: string; ref: ValueRef<string> }> = [];
-          for (const cm of view.configMaps) {
-            const v = cm.data.get('veth_mtu');
-            if (v) found.push({ what: 'veth_mtu', ref: v });
-          }
-          for (const n of view.nodes) {
-            const v = n.env.get('FELIX_IPINIPMTU')?.value;
-            if (v) found.push({ what: 'FELIX_IPINIPMTU', ref: v });
-          }
+          // The manifest literals that carried the old default: veth_mtu, and FELIX_IPINIPMTU written by hand.
+          const found = mtuSettings(view, [], [])
+            .filter((m) => m.node && (m.env === 'FELIX_IPINIPMTU' || m.what.startsWith('veth_mtu ')))
+            .map((m) => ({ what: m.env ?? 'veth_mtu', ref: { file: m.file, node: m.node!, value: String(m.node!.value) } }));
           for (const { what, ref } of found) {
             if (ref.value.trim() !== LEGACY) continue;
             const file = files.get(ref.file);

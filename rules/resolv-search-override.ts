@@ -8,7 +8,7 @@ export default defineRule({
     rationale: [
       'In glibc every `search` or `domain` line replaces the whole search list (`res_init.c`: `search_list_clear` on each one), so only the last such line counts; `domain` is the obsolete one-entry form of `search`. musl behaves the same way. A file with `search corp.example.com` followed by `domain example.net` searches `example.net` only — the domains on the earlier line are silently dropped, which is rarely what the author (or the second tool that appended a line) meant.',
       'The kubelet reads the file differently: it takes the last `search` line and ignores `domain` lines altogether, so when a `domain` line comes last the node and its pods end up with different search lists. Merge the domains into one `search` line.',
-      'Lines glibc ignores (indented, or with no value) do not override anything and are reported by `resolv-ignored-line` instead.',
+      'When the last line searches every domain of an earlier one (`search ttt.com`, later `domain ttt.com`), nothing is dropped and the rule is silent. Lines glibc ignores (indented, or with no value) do not override anything and are reported by `resolv-ignored-line` instead.',
     ].join('\n\n'),
     severity: 'warning',
     languages: ['resolv'],
@@ -46,7 +46,10 @@ export default defineRule({
         );
         if (lines.length < 2) return;
         const last = lines[lines.length - 1]!;
+        const searched = new Set(searchList(last));
         for (const line of lines.slice(0, -1)) {
+          // The later line searches the same domains (`search ttt.com` … `domain ttt.com`): nothing is lost.
+          if (searchList(line).every((d) => searched.has(d))) continue;
           const domains = line.args.map((a) => `\`${a.type === 'word' ? a.value : ''}\``).join(', ');
           context.report({
             messageId: 'overridden',
@@ -60,3 +63,13 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * The search list a `search` or `domain` line gives (glibc res_init.c): every
+ * word of `search`, the first word of `domain`; names compared without case
+ * or a trailing dot.
+ */
+function searchList(line: ResolvDirectiveNode): string[] {
+  const words = line.args.flatMap((a) => (a.type === 'word' ? [a.value.toLowerCase().replace(/\.$/, '')] : []));
+  return line.name === 'domain' ? words.slice(0, 1) : words;
+}

@@ -3,7 +3,10 @@ import { defineRule, evidenceOf, type SourceFile, type SysctlAssignmentNode, typ
 /** procps-ng releases that introduced each piece of syntax (procps NEWS). */
 const DASH_PREFIX = '3.3.16';
 const GLOBS = '4.0.0';
-const EXCLUSIONS = '4.0.5';
+/** Plain `-key` exclusions came with globs (procps-ng commit 6389deca, 4.0.0). */
+const EXCLUSIONS = '4.0.0';
+/** Globs inside exclusions (`-net.ipv4.conf.*.rp_filter`). */
+const GLOB_EXCLUSIONS = '4.0.5';
 
 export default defineRule({
   meta: {
@@ -11,18 +14,20 @@ export default defineRule({
     type: 'problem',
     description: 'Disallow sysctl.conf syntax that the host\'s procps-ng `sysctl` does not understand',
     rationale: [
-      'systemd\'s sysctl.d(5) syntax grew three extensions that procps-ng learned later: a leading `-` on an assignment ("ignore failure", procps-ng 3.3.16), glob patterns in keys (`net.ipv4.conf.*.rp_filter`, 4.0.0) and `-key` lines that exclude a key from a glob (4.0.5). An older `sysctl -p` / `sysctl --system` takes them literally: `-net.ipv4.ping_group_range` is looked up as `/proc/sys/-net/ipv4/ping_group_range` and `net.ipv4.conf.*.rp_filter` as a directory named `*`, both failing with `cannot stat` and exit status 1 — which fails the Ansible task, the cloud-init step or the boot script that ran it; an exclusion line prints `invalid syntax, continuing...`, and between 4.0.0 and 4.0.4 the glob still sets the excluded key.',
-      'This bites when systemd\'s own `/usr/lib/sysctl.d/50-default.conf` or a modern drop-in is copied to an older distribution (RHEL/CentOS 7 ship procps-ng 3.3.10; Debian 12 has 4.0.2, which still lacks exclusions). The procps-ng version comes from `facts.procps` or, in an sosreport snapshot, from `installed-rpms` / `installed-debs`; when it is unknown the rule stays silent.',
+      'systemd\'s sysctl.d(5) syntax grew three extensions that procps-ng learned later: a leading `-` on an assignment ("ignore failure", procps-ng 3.3.16), glob patterns in keys (`net.ipv4.conf.*.rp_filter`) together with `-key` lines that exclude one key from the globs (`-net.ipv4.conf.all.rp_filter`, both 4.0.0, commit 6389deca), and globs inside exclusions (`-net.ipv4.conf.lo*.rp_filter`, 4.0.5). An older `sysctl --system` takes them literally: `-net.ipv4.ping_group_range` is looked up as `/proc/sys/-net/ipv4/ping_group_range` and `net.ipv4.conf.*.rp_filter` as a directory named `*`, both failing with `cannot stat` and exit status 1 — which fails the Ansible task, the cloud-init step or the boot script that ran it; an exclusion line prints `invalid syntax, continuing...`. Between 4.0.0 and 4.0.4 a glob inside an exclusion is compared literally, so it excludes nothing and the globs still set the keys it names (systemd-sysctl 252 ignores globs inside exclusions too).',
+      'This bites when systemd\'s own `/usr/lib/sysctl.d/50-default.conf` or a modern drop-in is copied to an older distribution (RHEL/CentOS 7 ship procps-ng 3.3.10). Debian 12 (procps-ng 4.0.2) and Ubuntu 24.04 (4.0.4) read systemd\'s 50-default.conf, whose exclusions are plain keys, without complaint. The procps-ng version comes from `facts.procps` or, in an sosreport snapshot, from `installed-rpms` / `installed-debs`; when it is unknown the rule stays silent.',
     ].join('\n\n'),
     severity: 'warning',
     languages: ['sysctl'],
     messages: {
-      dashPrefix: '`-{{key}}` is read by procps-ng {{version}} as a key whose name starts with `-`: `sysctl -p` fails with "cannot stat /proc/sys/-{{path}}"; the `-` prefix needs procps-ng 3.3.16',
-      glob: '`{{raw}}` is a glob, which procps-ng {{version}} does not expand: `sysctl -p` fails with "cannot stat /proc/sys/{{path}}"; glob keys need procps-ng 4.0.0',
-      exclusion: '`-{{raw}}` excludes a key from globs, which procps-ng {{version}} does not understand (added in 4.0.5): `sysctl -p` prints "invalid syntax, continuing..." for this line{{consequence}}',
+      dashPrefix: '`-{{key}}` is read by procps-ng {{version}} as a key whose name starts with `-`: `sysctl --system` fails with "cannot stat /proc/sys/-{{path}}"; the `-` prefix needs procps-ng 3.3.16',
+      glob: '`{{raw}}` is a glob, which procps-ng {{version}} does not expand: `sysctl --system` fails with "cannot stat /proc/sys/{{path}}"; glob keys need procps-ng 4.0.0',
+      exclusion: '`-{{raw}}` excludes a key from globs, which procps-ng {{version}} does not understand (added in 4.0.0): `sysctl --system` prints "invalid syntax, continuing..." for this line',
+      globExclusion: '`-{{raw}}` is a glob inside an exclusion, which procps-ng {{version}} compares literally (globs in exclusions need 4.0.5): it excludes nothing, and the globs still set the keys it names',
     },
     sources: [
       { title: 'procps-ng NEWS: the `-` prefix (3.3.16), systemd glob patterns (4.0.0), glob excludes (4.0.5)', url: 'https://gitlab.com/procps-ng/procps/-/blob/master/NEWS' },
+      { title: 'procps-ng commit 6389deca: sysctl: support systemd glob patterns, with `-key` exclusions (4.0.0)', url: 'https://gitlab.com/procps-ng/procps/-/commit/6389deca' },
       { title: 'procps-ng src/sysctl.c: WriteSetting() "cannot stat %s"', url: 'https://gitlab.com/procps-ng/procps/-/blob/master/src/sysctl.c' },
       { title: 'sysctl.d(5) (systemd): "-" prefix, glob patterns and exclusions', url: 'https://www.freedesktop.org/software/systemd/man/latest/sysctl.d.html' },
     ],
@@ -40,8 +45,15 @@ export default defineRule({
         title: 'The same file where procps-ng understands it',
         filename: 'etc/sysctl.d/50-default.conf',
         code: 'net.ipv4.conf.default.rp_filter = 2\nnet.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.all.rp_filter\n-net.ipv4.ping_group_range = 0 2147483647\n',
-        facts: { procps: '4.0.5' },
+        facts: { procps: '4.0.2' },
         expect: 'valid',
+      },
+      {
+        title: 'A glob inside an exclusion on Debian 12',
+        filename: 'etc/sysctl.d/60-rp-filter.conf',
+        code: 'net.ipv4.conf.*.rp_filter = 1\n-net.ipv4.conf.lxc*.rp_filter\n',
+        facts: { procps: '4.0.2' },
+        expect: 1,
       },
     ],
   },
@@ -61,9 +73,12 @@ export default defineRule({
       },
       'sysctl:exclusion'(node: SysctlExclusionNode, file: SourceFile) {
         const procps = version(file);
-        if (!procps || !older(procps.version, EXCLUSIONS)) return;
-        const consequence = older(procps.version, GLOBS) ? '' : ', and globs still set this key';
-        context.report({ messageId: 'exclusion', node, data: { version: procps.version, raw: node.key.raw, consequence }, related: procps.related });
+        if (!procps) return;
+        if (older(procps.version, EXCLUSIONS)) {
+          context.report({ messageId: 'exclusion', node, data: { version: procps.version, raw: node.key.raw }, related: procps.related });
+        } else if (node.key.glob && older(procps.version, GLOB_EXCLUSIONS)) {
+          context.report({ messageId: 'globExclusion', node, data: { version: procps.version, raw: node.key.raw }, related: procps.related });
+        }
       },
     };
 

@@ -19,6 +19,18 @@ function normalize(value: string): string {
   return value.trim().replace(/\s+/g, ' ');
 }
 
+/**
+ * Whether the kernel stores `live` when `configured` is written: equal, or
+ * the live value is a list of integers and the configured text is those
+ * integers followed by blanks and anything else (an integer sysctl parses
+ * its leading numbers and ignores the rest: `2097152 # comment` sets 2097152).
+ */
+function sameAsWritten(configured: string, live: string): boolean {
+  if (configured === live) return true;
+  if (!/^-?\d+(?: -?\d+)*$/.test(live)) return false;
+  return configured.startsWith(`${live} `) && !/^[-\d]/.test(configured.slice(live.length + 1));
+}
+
 export default defineRule({
   meta: {
     id: 'sysctl-drift',
@@ -26,7 +38,7 @@ export default defineRule({
     description: 'Require the live value of every configured sysctl key to equal the value the sysctl files give it',
     rationale: [
       'The sysctl files are applied at boot (`systemd-sysctl.service`, or `sysctl --system`) and whenever someone runs `sysctl -p`. A file edited since the last boot has not been applied; a value changed at runtime (`sysctl -w`, `echo > /proc/sys/...`, a daemon, a container runtime) is lost at the next boot. Either way, the host does not run with the configuration you read: the next reboot changes its behaviour, or the change you made never took effect.',
-      'In a snapshot with a live dump (`sos_commands/kernel/sysctl_-a`, or `proc/sys` files), hostlint compares the effective configured value of every key (after the real precedence of the sysctl directories) with the live one, blanks folded (multi-value keys such as `net.ipv4.tcp_rmem` print tab-separated). It reports at the configured line, with the live line as evidence. Keys without a live value (hidden from `sysctl -a`, or a module not loaded: see `sysctl-removed-key`) and glob assignments are not compared.',
+      'In a snapshot with a live dump (`sos_commands/kernel/sysctl_-a`, or `proc/sys` files), hostlint compares the effective configured value of every key (after the real precedence of the sysctl directories) with the live one, blanks folded (multi-value keys such as `net.ipv4.tcp_rmem` print tab-separated). An integer key takes the leading numbers of what is written and ignores the rest, so `2097152 # comment` (a trailing comment, which sysctl passes on: see `sysctl-syntax`) matches a live `2097152`. It reports at the configured line, with the live line as evidence. Keys without a live value (hidden from `sysctl -a`, or a module not loaded: see `sysctl-removed-key`) and glob assignments are not compared.',
       'On a Kubernetes node the kubelet itself rewrites six keys at start unless `protectKernelDefaults` is true (`vm.overcommit_memory = 1`, `vm.panic_on_oom = 0`, `kernel.panic = 10`, `kernel.panic_on_oops = 1`, `kernel.keys.root_maxkeys`, `kernel.keys.root_maxbytes`); a file that sets them differently is overridden at every kubelet start, and the message says so.',
     ].join('\n\n'),
     severity: 'warning',
@@ -75,7 +87,7 @@ export default defineRule({
             if (!live) continue;
             const configured = normalize(setting.value);
             const now = normalize(live.value);
-            if (configured === now) continue;
+            if (sameAsWritten(configured, now)) continue;
             const related: Location[] = [{ file: live.file.path, position: live.position, message: `Live value on ${scope.name}: \`${setting.key} = ${now}\`` }];
             const data = { key: setting.key, configured, live: now };
             if (node && KUBELET_SETS[setting.key] === now) {

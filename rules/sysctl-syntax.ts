@@ -19,7 +19,7 @@ export default defineRule({
     rationale: [
       'sysctl.conf and sysctl.d files have one syntax: `key = value`, full-line comments starting with `#` or `;`, and (procps 4, systemd) `-key` to exclude a key from a glob. Everything else is read differently from what it looks like:',
       '- **A line without `=`** sets nothing. procps `sysctl -p` prints `invalid syntax, continuing...`; systemd-sysctl logs `Line is not an assignment, ignoring` and counts it as an error.',
-      '- **There are no inline comments.** The first `=` splits key and value and the rest of the line is the value: `net.ipv4.ip_forward = 1 # routing` writes `1 # routing` to `/proc/sys/net/ipv4/ip_forward`, which the kernel rejects for a number (`EINVAL`), so the setting is not applied; for a string key the comment becomes part of the setting. The fix moves the comment to its own line above.',
+      '- **There are no inline comments.** The first `=` splits key and value and the rest of the line is the value: `net.ipv4.ip_forward = 1 # routing` writes `1 # routing` to `/proc/sys/net/ipv4/ip_forward`. For an **integer key** that happens to work: the kernel parses the leading number and ignores the rest, so the value is applied and `sysctl --system` and systemd-sysctl exit 0 (reported one level lower, as a trap). For a **string key** the comment is part of the setting: `net.ipv4.tcp_congestion_control = cubic # x` asks for an algorithm named `cubic # x`, the kernel refuses it (`sysctl: setting key "net.ipv4.tcp_congestion_control": No such file or directory`, exit 1) and the old value stays; other string keys (`kernel.core_pattern`) silently take the comment. The fix moves the comment to its own line above.',
       '- **Repeated separators** (`net..ipv4.ip_forward`) make procps warn `separators should not be repeated` (reported one level lower: the key still resolves). The fix collapses them.',
       '- **Values over 4096 characters** are beyond what procps supports (sysctl.conf(5), BUGS).',
     ].join('\n\n'),
@@ -28,8 +28,8 @@ export default defineRule({
     messages: {
       noEquals: '`{{text}}` is not an assignment: `sysctl -p` prints "invalid syntax, continuing..." and systemd-sysctl "Line is not an assignment, ignoring"; write `key = value`',
       emptyKey: '`{{text}}` has no key before `=`: `sysctl -p` prints "invalid syntax, continuing..." and the line sets nothing',
-      inlineCommentNumber: '`{{key}}` is set to `{{value}}`: sysctl files have no inline comments, so `{{comment}}` is part of the value and the kernel rejects it; put the comment on its own line',
-      inlineComment: '`{{key}}` is set to `{{value}}`: sysctl files have no inline comments, so `{{comment}}` is written to the kernel as part of the value; put the comment on its own line',
+      inlineCommentNumber: '`{{key}}` is set to `{{value}}`: sysctl files have no inline comments, so `{{comment}}` is written to the kernel too; an integer key takes the leading number and ignores the rest, so `{{intended}}` is applied, but the same comment breaks a string key; put the comment on its own line',
+      inlineComment: '`{{key}}` is set to `{{value}}`: sysctl files have no inline comments, so `{{comment}}` is written to the kernel as part of this string value: it is refused (the setting is not applied and sysctl exits 1) or taken literally; put the comment on its own line',
       repeatedSeparator: 'Key `{{raw}}` repeats a separator: procps warns "separators should not be repeated"; write `{{fixed}}`',
       repeatedSeparatorNoFix: 'Key `{{raw}}` mixes `.` and `/` next to each other: procps swaps them and looks up the wrong path; use one separator between components',
       tooLong: 'Value of `{{key}}` is {{length}} characters long; sysctl.conf(5) supports at most 4096',
@@ -44,9 +44,15 @@ export default defineRule({
     fixable: true,
     examples: [
       {
-        title: 'A trailing comment on a numeric setting',
+        title: 'A trailing comment on a numeric setting (applied, but a trap)',
         filename: 'etc/sysctl.d/90-router.conf',
         code: 'net.ipv4.ip_forward = 1 # needed by the VPN\n',
+        expect: 1,
+      },
+      {
+        title: 'A trailing comment on a string setting: the kernel refuses `cubic # x`',
+        filename: 'etc/sysctl.d/90-tcp.conf',
+        code: 'net.ipv4.tcp_congestion_control = cubic # x\n',
         expect: 1,
       },
       {
@@ -89,10 +95,13 @@ export default defineRule({
         const comment = file.text.slice(markerAt, end);
         const position = onLine(value.position, markerAt - start, end - markerAt);
         const data = { key: node.key.raw, value: short(value.value.replace(/\s+/g, ' ')), comment: short(comment) };
+        const numeric = NUMERIC.test(intended);
         context.report({
-          messageId: NUMERIC.test(intended) ? 'inlineCommentNumber' : 'inlineComment',
+          messageId: numeric ? 'inlineCommentNumber' : 'inlineComment',
           position,
-          data,
+          data: { ...data, intended: short(intended) },
+          // An integer key is applied as meant: a trap, one level lower.
+          ...(numeric ? { demote: 1 } : {}),
           fix: moveCommentUp(file, node, blankAt, end, comment),
         });
       },

@@ -11,6 +11,7 @@ export type * from './types.js';
 export { MAXNS, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
 export { clusterHosts, hostCalicoFacts, type ClusterHost, type HostCalicoFacts } from './calico/host.js';
 export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
+export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithoutDataplane, largestOverhead, mtuSettings, type Encap, type Encapsulations, type MtuSetting } from './calico/mtu.js';
 
 import type { Evidence, Fact, Location, Position } from './types.js';
 

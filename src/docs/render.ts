@@ -40,9 +40,20 @@ export function ruleMarkdown(meta: RuleMeta): string {
 
 /** One rule's documentation as plain text for the terminal. */
 export function ruleText(meta: RuleMeta): string {
+  // Heading markers and links are Markdown outside code blocks only: inside
+  // an example, `# comment` is the file's own text and must stay as written.
+  let inCode = false;
   return ruleMarkdown(meta)
-    .replace(/^#+ /gm, '')
-    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1\n    $2');
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('```')) {
+        inCode = !inCode;
+        return line;
+      }
+      if (inCode) return line;
+      return line.replace(/^#+ /, '').replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1\n    $2');
+    })
+    .join('\n');
 }
 
 /** The catalog as a Markdown table. */

@@ -64,8 +64,9 @@ export interface PodResolvFile {
   /** Evidence that the host is a Kubernetes node. */
   node: Location[];
   /**
-   * True in a host snapshot, where the kubelet's `resolvConf` is known (or
-   * defaults to /etc/resolv.conf); false in the repository, where the file is
+   * True in a host snapshot with the kubelet's configuration, where its
+   * `resolvConf` is known (or defaults to /etc/resolv.conf); false in the
+   * repository, or a snapshot without that configuration, where the file is
    * only known to configure a Kubernetes node, not to be the kubelet's `resolvConf`.
    */
   certain: boolean;
@@ -96,7 +97,11 @@ export function podResolvFiles(scope: Scope): PodResolvFile[] {
   if (kubeletConfigValue(scope, 'resolvConf')?.node.value === '') return out;
   const target = scope.kubeletResolvConf();
   const file = files.find((f) => f.hostPath === target.value || (f.linkedFrom ?? []).includes(target.value));
-  if (file) out.push({ file, node: evidence(k), certain: true, ...(target.evidence ? { resolvConf: target.evidence } : {}) });
+  // Without the kubelet's configuration, which file it reads is unknown (a
+  // `--resolv-conf` flag, kubeadm's /run/systemd/resolve/resolv.conf): the
+  // default is only a candidate, as in the repository.
+  const certain = scope.kubeletConfig() !== undefined;
+  if (file) out.push({ file, node: evidence(k), certain, ...(target.evidence ? { resolvConf: target.evidence } : {}) });
   return out;
 }
 

@@ -184,6 +184,16 @@ describe('rules and explain', () => {
     expect(r.stdout).toContain('Examples');
   });
 
+  it('explain keeps a leading `# ` inside code examples (only headings lose it)', async () => {
+    const r = await runCli(['explain', 'sysctl-syntax'], { cwd: writeTree({}) });
+    expect(r.code).toBe(0);
+    // The valid example's first line is a comment: shown as written, not as a bare sentence.
+    expect(r.stdout).toContain('\n# needed by the VPN\nnet.ipv4.ip_forward = 1\n');
+    expect(r.stdout).not.toMatch(/^needed by the VPN$/m);
+    expect(r.stdout).toMatch(/^sysctl-syntax$/m);
+    expect(r.stdout).toMatch(/^Examples$/m);
+  });
+
   it('explain of an unknown rule is a usage error', async () => {
     const r = await runCli(['explain', 'nope'], { cwd: writeTree({}) });
     expect(r.code).toBe(2);
