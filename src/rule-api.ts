@@ -33,3 +33,20 @@ export function sysctlInt(value: string | undefined): number | undefined {
   const t = value.trim();
   return /^-?\d+$/.test(t) ? Number(t) : undefined;
 }
+export {
+  CNI_CONF_EXTENSIONS,
+  CNI_TITLE,
+  cniConfigs,
+  describeBudget,
+  describeEncapsulations,
+  goStringCompare,
+  hostCniFacts,
+  nodeCni,
+  totalOverhead,
+  type CniConfig,
+  type CniEncapsulation,
+  type CniMtuSetting,
+  type CniName,
+  type HostCniFacts,
+} from './cni/index.js';
+export { FLANNEL_DEVICE_BACKEND, flannelBackend } from './cni/flannel.js';

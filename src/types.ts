@@ -254,6 +254,7 @@ export type FactFileKind =
   | 'ip-link'
   | 'ip-address'
   | 'iptables-save'
+  | 'flannel-subnet-env'
   | 'kubelet-config'
   | 'proc-sys'
   | 'modules-load' // modules-load.d(5) files, Debian's /etc/modules, /etc/udev/rules.d: how kernel modules are loaded at boot

@@ -26,6 +26,7 @@ export const SNAPSHOT_PATTERNS = [
   'run/systemd/resolve/stub-resolv.conf',
   'etc/calico/felix.cfg',
   'etc/cni/net.d/*',
+  'run/flannel/subnet.env',
   'proc/sys/kernel/osrelease',
   'sys/class/net/*/mtu',
   'sys/class/net/*/operstate',
@@ -74,6 +75,7 @@ export function classifyHostPath(hostPath: string): Classification | undefined {
   if (hostPath === '/etc/resolv.conf' || /^\/run\/systemd\/resolve\/(stub-)?resolv\.conf$/.test(hostPath)) return { language: 'resolv' };
   if (hostPath === '/etc/calico/felix.cfg') return { language: 'felix' };
   if (/^\/etc\/cni\/net\.d\/[^/]+\.(conflist|conf|json)$/.test(hostPath)) return { language: 'cni' };
+  if (hostPath === '/run/flannel/subnet.env') return { language: 'fact', factKind: 'flannel-subnet-env' };
   if (hostPath === '/proc/sys/kernel/osrelease') return { language: 'fact', factKind: 'osrelease' };
   if (/^\/sys\/class\/net\/[^/]+\/mtu$/.test(hostPath)) return { language: 'fact', factKind: 'mtu' };
   if (/^\/sys\/class\/net\/[^/]+\/operstate$/.test(hostPath)) return { language: 'fact', factKind: 'operstate' };

@@ -239,6 +239,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     };
     let cls = forced ? { language: forced } : classifyRepoPath(relToConfig.startsWith('..') ? rel : relToConfig, () => sniffHead(abs));
     if (!cls && explicit) cls = classifyRepoPath(path.basename(abs));
+    if (!cls && isChartValues(abs)) cls = { language: 'kube' };
     if (!cls) continue;
     const t = read();
     if (t === undefined) continue;
@@ -411,3 +412,17 @@ export function loadSnapshot(
 }
 
 export { PARSE_ERROR };
+
+/**
+ * A Helm chart's values file (`values.yaml`, `values-*.yaml` beside the
+ * chart's `Chart.yaml`): read as YAML, so that the values of the charts
+ * hostlint knows (cilium) are linted like the objects they configure.
+ */
+function isChartValues(abs: string): boolean {
+  if (!/^values[^/\\]*\.ya?ml$/.test(path.basename(abs))) return false;
+  try {
+    return statSync(path.join(path.dirname(abs), 'Chart.yaml')).isFile();
+  } catch {
+    return false;
+  }
+}

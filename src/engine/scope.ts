@@ -13,6 +13,7 @@
 import semver from 'semver';
 import { buildCalicoView, type CalicoView } from '../calico/view.js';
 import { hostCalicoFacts, type HostCalicoFacts } from '../calico/host.js';
+import { hostCniFacts, nodeCni, type CniName, type HostCniFacts } from '../cni/index.js';
 import { getScalar } from '../parsers/data-tree.js';
 import { sysctlGlob } from '../util/glob.js';
 import type { Config, ConfigFact, ConfigFacts } from '../config/load.js';
@@ -245,11 +246,13 @@ export interface HostSummary {
   facts: FactSet;
   /** What Calico rules join with the cluster's manifests (rp_filter, interfaces, felix.cfg). */
   calico?: HostCalicoFacts;
+  /** What the node shows of its CNI: /etc/cni/net.d in the runtime's order, subnet.env, CNI device MTUs. */
+  cni?: HostCniFacts;
 }
 
 /** The summary of a host scope. */
 export function summarizeHost(scope: Scope): HostSummary {
-  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope) };
+  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope), cni: hostCniFacts(scope) };
 }
 
 export class Scope {
@@ -396,18 +399,41 @@ export class Scope {
       nat: fromConfig(c.nat, 'set `facts.nat` in .hostlint.yaml'),
       physicalMtu: c.physicalMtu
         ? { known: true, value: { mtu: c.physicalMtu.value }, evidence: [c.physicalMtu.evidence] }
-        : this.clusterPhysicalMtu(),
+        : this.clusterPhysicalMtu('calico'),
       procps: c.procps ? versionFact('procps-ng', c.procps.value, c.procps.evidence) : unknown('set `facts.procps` in .hostlint.yaml (the procps-ng version of the hosts, as `sysctl --version` prints it)'),
     };
   }
 
-  /** The smallest physical MTU among the run's Kubernetes-node hosts: the cluster the manifests describe. */
-  private clusterPhysicalMtu(): Fact<{ mtu: number; iface?: string }> {
+  /**
+   * The physical MTU for a file that configures `cni`: in a host scope, the
+   * host's; in the repository, `facts.physicalMtu` or the smallest among the
+   * run's Kubernetes nodes that may run that CNI.
+   */
+  physicalMtuFor(file: SourceFile, cni: CniName | 'calico'): Fact<{ mtu: number; iface?: string }> {
+    if (this.kind === 'host') return this.facts(file).physicalMtu;
+    const c = this.config.factsFor(file.absolutePath);
+    if (c.physicalMtu) return { known: true, value: { mtu: c.physicalMtu.value }, evidence: [c.physicalMtu.evidence] };
+    return this.memo(`physicalMtu:${cni}`, () => this.clusterPhysicalMtu(cni));
+  }
+
+  /** The run's hosts as summaries (computed here when they were linted in this process). */
+  clusterSummaries(): HostSummary[] {
+    return this.cluster ?? this.memo('summaries', () => this.run.filter((s) => s.kind === 'host').map(summarizeHost));
+  }
+
+  /**
+   * The smallest physical MTU among the run's Kubernetes-node hosts: the
+   * cluster the manifests describe. A node whose CNI configuration shows
+   * another CNI than `cni` runs another cluster and is left out.
+   */
+  private clusterPhysicalMtu(cni: CniName | 'calico'): Fact<{ mtu: number; iface?: string }> {
     let best: { mtu: number; iface: string; evidence: Evidence[]; host: string } | undefined;
     let nodes = 0;
-    const hosts = this.cluster ?? this.run.filter((s) => s.kind === 'host').map(summarizeHost);
-    for (const { name, facts: f } of hosts) {
+    const hosts = this.clusterSummaries();
+    for (const { name, facts: f, cni: c } of hosts) {
       if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.physicalMtu.known) continue;
+      const runs = nodeCni(c);
+      if (runs !== undefined && runs !== cni) continue;
       nodes++;
       if (!best || f.physicalMtu.value.mtu < best.mtu) {
         best = { mtu: f.physicalMtu.value.mtu, iface: f.physicalMtu.value.iface ?? '', evidence: f.physicalMtu.evidence, host: name };
