@@ -17,14 +17,18 @@ import { runScopes } from '../engine/linter.js';
 import { displayPath, isReported, loadPathsAsync, parseText, type ReportFilter } from '../engine/load.js';
 import { classifyRepoPath } from '../engine/classify.js';
 import { DEFAULT_MAX_FILE_BYTES, overLimitReason, parseByteSize, sourceFile } from '../engine/read.js';
-import { Scope } from '../engine/scope.js';
+import { Scope, summarizeHost } from '../engine/scope.js';
+import { isArchiveName } from '../engine/archive.js';
+import { DirectorySnapshot } from '../engine/snapshot.js';
 import { getFormatter, formatters } from '../formatters/index.js';
 import { json } from '../formatters/json.js';
-import type { LintReport, Severity } from '../types.js';
+import type { FleetHost, LintReport, Severity } from '../types.js';
 import { BaselineError, readBaseline } from './baseline.js';
 import { writeFixedFile } from './fix-write.js';
 import { writeAtomically } from './output.js';
-import { auditCommand } from './audit.js';
+import { auditCommand, configDigest } from './audit.js';
+import { mergeCommand } from './merge.js';
+import { parseShard, type Shard } from '../audit/shard.js';
 import { collectScript } from '../collect/index.js';
 
 export interface Io {
@@ -41,7 +45,8 @@ export interface Io {
 const HELP = `Usage: hostlint [lint] [options] [PATH ...]
        hostlint rules [--format text|json|markdown]
        hostlint explain RULE
-       hostlint audit [options] [--concurrency N] PATH ...
+       hostlint audit [options] [--concurrency N] [--shard INDEX/COUNT] PATH ...
+       hostlint merge [options] FILE ...
        hostlint collect > collect.sh
 
 Lint sysctl.conf / sysctl.d, resolv.conf and Calico configuration in files,
@@ -69,6 +74,7 @@ Options:
       --write-baseline FILE           Write the current results to FILE (JSON) as the baseline; without --baseline,
                                       this run then reports nothing as new
       --max-file-size SIZE            Do not read files larger than SIZE (bytes, or e.g. 64M; default 8M)
+      --shard INDEX/COUNT             \`audit\`: lint only shard INDEX (0-based) of COUNT; write --format ndjson for \`hostlint merge\`
       --host-timeout SECONDS          \`audit\`: stop a worker that spends longer on one host (default 120); the host gets an internal-error
       --no-snippets                   Leave the flagged line's text out of the output (SARIF context snippets)
       --stdin                         Lint standard input (also: a PATH of -)
@@ -127,6 +133,7 @@ async function run(argv: string[], io: Io): Promise<number> {
         'include-suppressed': { type: 'boolean' },
         'sarif-category': { type: 'string' },
         concurrency: { type: 'string' },
+        shard: { type: 'string' },
         'host-timeout': { type: 'string' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
@@ -162,7 +169,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (command === 'explain') return explainCommand(rest, values.format, io);
-  const paths = command === 'lint' || command === 'audit' ? rest : positionals;
+  const paths = command === 'lint' || command === 'audit' || command === 'merge' ? rest : positionals;
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     if (command !== 'audit') throw new UsageError('--concurrency is an option of `hostlint audit`');
@@ -207,10 +214,23 @@ async function run(argv: string[], io: Io): Promise<number> {
     const found = findConfigFile(cwd);
     config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
   }
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    if (command !== 'audit') throw new UsageError('--shard is an option of `hostlint audit`');
+    const parsedShard = parseShard(values.shard);
+    if (typeof parsedShard === 'string') throw new UsageError(parsedShard);
+    shard = parsedShard;
+    if (values.baseline || values['write-baseline']) throw new UsageError('a shard does not take --baseline or --write-baseline: give them to `hostlint merge`');
+  }
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
-    if (values.fix || values['fix-dry-run'] || values.baseline || values['write-baseline']) throw new UsageError('`hostlint audit` does not take --fix, --fix-dry-run, --baseline or --write-baseline');
-    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, values, io });
+    if (values.fix || values['fix-dry-run']) throw new UsageError('`hostlint audit` does not take --fix or --fix-dry-run');
+    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, shard, values, io });
+  }
+  if (command === 'merge') {
+    if (values.fix || values['fix-dry-run'] || values.stdin) throw new UsageError('`hostlint merge` does not take --fix, --fix-dry-run or --stdin');
+    if (rest.length === 0) throw new UsageError('`hostlint merge` needs the shards\' NDJSON files (or - for standard input)');
+    return mergeCommand({ files: rest, config, formatName, maxWarnings, unusedSeverity: values['report-unused-disable-directives'] || values['report-unused-disable-directives-severity'] ? unusedSeverity : undefined, values, io });
   }
 
   const useStdin = values.stdin || paths.includes('-');
@@ -312,11 +332,14 @@ async function run(argv: string[], io: Io): Promise<number> {
     report = applyBaseline(report, baseline, { justification: `In the baseline ${values.baseline ?? values['write-baseline']}` });
   }
 
+  // Formats that show hosts (ndjson, html) get them: the snapshots linted, with their facts.
+  if (formatName === 'ndjson' || formatName === 'html') report = { ...report, hosts: lintHosts(scopes, report, cwd) };
   let shown = values.quiet ? onlyErrors(report) : report;
   if (values['no-snippets']) shown = withoutSnippets(shown);
   const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR && !values['output-file'];
   const output = formatter(shown, {
     color,
+    ndjson: { command: 'lint', configDigest: configDigest(config), shard: null, reportUnusedDisableDirectives: unusedSeverity },
     sarifCategory: values['sarif-category'],
     includeSuppressed: values['include-suppressed'] ?? false,
     warn: (message) => io.stderr(`hostlint: ${message}\n`),
@@ -339,6 +362,34 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The host scopes of a lint run as fleet hosts (summaries included), in path order. */
+function lintHosts(scopes: Scope[], report: LintReport, cwd: string): FleetHost[] {
+  const out: FleetHost[] = [];
+  for (const scope of scopes) {
+    if (scope.kind !== 'host' || !scope.root) continue;
+    const counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+    for (const f of report.files) {
+      for (const r of f.results) {
+        if ((r.host ?? f.host) !== scope.name || r.suppressions?.length) continue;
+        counts[r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount']++;
+      }
+    }
+    const facts = scope.facts();
+    const kubernetesNode = facts.kubernetesNode.known ? facts.kubernetesNode.value : null;
+    out.push({
+      host: scope.name,
+      path: displayPath(cwd, scope.root),
+      form: isArchiveName(scope.root) ? 'archive' : new DirectorySnapshot(scope.root).form,
+      role: kubernetesNode ? 'kubernetes-node' : 'host',
+      kubernetesNode,
+      kernel: facts.kernel.known ? facts.kernel.value.release : null,
+      ...counts,
+      summary: summarizeHost(scope),
+    });
+  }
+  return out;
 }
 
 /** The report without the flagged lines' text (`--no-snippets`): only positions, messages and fixes remain. */

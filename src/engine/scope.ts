@@ -190,11 +190,47 @@ export interface HostSummary {
   facts: FactSet;
   /** What Calico rules join with the cluster's manifests (rp_filter, interfaces, felix.cfg). */
   calico?: HostCalicoFacts;
+  /** The effective configured values of the networking keys (`net.*`) the host's sysctl files set (fleet rules compare them). */
+  sysctl?: SysctlSummary[];
+}
+
+/** One effective configured sysctl value of a host, where it is set. */
+export interface SysctlSummary {
+  key: string;
+  /** The value, blanks folded. */
+  value: string;
+  /** The display path of the file that sets it, and the value's position there. */
+  file: string;
+  position: Position;
+  /** The file's path on the host (`/etc/sysctl.d/90-net.conf`). */
+  hostPath?: string;
+  /** The text of the assignment's line (for the result's snippet and fingerprint). */
+  line: string;
 }
 
 /** The summary of a host scope. */
 export function summarizeHost(scope: Scope): HostSummary {
-  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope) };
+  const sysctl: SysctlSummary[] = [];
+  for (const set of scope.sysctlSets()) {
+    for (const s of set.settings()) {
+      if (!s.key.startsWith('net.')) continue;
+      const start = s.node.position.start.offset ?? 0;
+      const lineStart = s.file.text.lastIndexOf('\n', start - 1) + 1;
+      const nl = s.file.text.indexOf('\n', start);
+      const line = s.file.text.slice(lineStart, nl < 0 ? undefined : nl).replace(/\r$/, '');
+      sysctl.push({ key: s.key, value: s.value.trim().replace(/\s+/g, ' '), file: s.file.path, position: s.node.value.position, ...(s.file.hostPath !== undefined ? { hostPath: s.file.hostPath } : {}), line });
+    }
+  }
+  sysctl.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope), sysctl };
+}
+
+/**
+ * Every host of the run, as summaries (fleet rules, in the repository scope):
+ * the hosts linted elsewhere (`audit`, `merge`), or the run's host scopes.
+ */
+export function fleetHosts(scope: Scope): HostSummary[] {
+  return scope.cluster ?? scope.run.filter((s) => s.kind === 'host').map(summarizeHost);
 }
 
 export class Scope {

@@ -4,19 +4,21 @@
  */
 import { github } from './github.js';
 import { json } from './json.js';
+import { ndjson } from './ndjson.js';
 import { sarif } from './sarif.js';
 import type { Formatter } from './shared.js';
 import { stylish } from './stylish.js';
 
 export type { FormatOptions, Formatter } from './shared.js';
 
-export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github';
+export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'ndjson';
 
 export const formatters: Record<FormatterName, Formatter> = {
   stylish,
   json,
   sarif,
   github,
+  ndjson,
 };
 
 /** The formatter called `name`, or undefined when there is none. */

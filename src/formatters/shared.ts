@@ -24,6 +24,8 @@ export interface FormatOptions {
    * valid (SARIF over GitHub's limits); the CLI prints it on stderr.
    */
   warn?: (message: string) => void;
+  /** The NDJSON header's run information (what command, configuration and shard produced the output). */
+  ndjson?: import('./ndjson.js').NdjsonRunInfo;
   /** GitHub code scanning's limits (tests lower them). */
   sarifLimits?: { resultsPerRun: number; locationsPerResult: number };
 }
