@@ -192,8 +192,8 @@ describe('merge', () => {
     const b1 = await shard(1, 3, ['--config', cfg]);
     // Another run: a fleet with one more host.
     const fleet2 = path.join(out, 'fleet2');
-    cpSync(path.join(repo, E), fleet2, { recursive: true });
-    cpSync(path.join(repo, E, 'web01'), path.join(fleet2, 'web02'), { recursive: true });
+    cpSync(path.join(repo, E), fleet2, { recursive: true, verbatimSymlinks: true });
+    cpSync(path.join(repo, E, 'web01'), path.join(fleet2, 'web02'), { recursive: true, verbatimSymlinks: true });
     const c = await runCli(['audit', '--concurrency', '1', '--shard', '1/3', '--format', 'ndjson', path.relative(repo, fleet2)], { cwd: repo });
     const c1 = path.join(out, 'fleet2-1.ndjson');
     writeFileSync(c1, c.stdout);
@@ -229,7 +229,7 @@ describe('merge', () => {
 
   it('fails when a repository file changed since the shards ran', async () => {
     const dir = mkdtempSync(path.join(out, 'changed-'));
-    cpSync(path.join(repo, E), path.join(dir, 'fleet'), { recursive: true });
+    cpSync(path.join(repo, E), path.join(dir, 'fleet'), { recursive: true, verbatimSymlinks: true });
     const files: string[] = [];
     for (let i = 0; i < 2; i++) {
       const r = await runCli(['audit', '--concurrency', '1', '--shard', `${i}/2`, '--format', 'ndjson', 'fleet'], { cwd: dir });
