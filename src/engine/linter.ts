@@ -52,7 +52,7 @@ export interface LoadDiagnostic {
 const ZERO: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 /** Results reported at a line of a file outside the scope (`ReportDescriptor.at`): the line's text and the file's identity. */
-const elsewhere = new WeakMap<Result, { line: string; identity: string }>();
+const elsewhere = new WeakMap<Result, { line?: string; text: string; identity: string }>();
 
 /** Apply every enabled rule to every scope and assemble the report. */
 export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], options: EngineOptions): LintReport {
@@ -142,7 +142,7 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
             related: d.related ?? [],
             host: d.at.host,
           };
-          elsewhere.set(result, { line: d.at.line, identity: `${d.at.host}:${d.at.hostPath ?? d.at.file}` });
+          elsewhere.set(result, { ...(d.at.line !== undefined ? { line: d.at.line } : {}), text: d.at.line ?? d.at.key ?? result.message, identity: `${d.at.host}:${d.at.hostPath ?? d.at.file}` });
           results.push(result);
           return;
         }
@@ -287,11 +287,11 @@ function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptio
       const seen = new Map<string, number>();
       for (const r of list) {
         const at = elsewhere.get(r);
-        const text = at ? norm(at.line) : r.message;
+        const text = at ? norm(at.text) : r.message;
         const k = `${r.ruleId}\0${text}`;
         const n = seen.get(k) ?? 0;
         seen.set(k, n + 1);
-        if (at) r.snippet = at.line.replace(/\s+$/, '');
+        if (at?.line !== undefined) r.snippet = at.line.replace(/\s+$/, '');
         r.fingerprint = fingerprint(r, at?.identity ?? r.file, text, '', n);
       }
     }

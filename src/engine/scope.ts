@@ -230,8 +230,16 @@ export function summarizeHost(scope: Scope): HostSummary {
  * the hosts linted elsewhere (`audit`, `merge`), or the run's host scopes.
  */
 export function fleetHosts(scope: Scope): HostSummary[] {
-  return scope.cluster ?? scope.run.filter((s) => s.kind === 'host').map(summarizeHost);
+  if (scope.cluster) return scope.cluster;
+  let hosts = summaries.get(scope);
+  if (!hosts) {
+    hosts = scope.run.filter((s) => s.kind === 'host').map(summarizeHost);
+    summaries.set(scope, hosts);
+  }
+  return hosts;
 }
+
+const summaries = new WeakMap<Scope, HostSummary[]>();
 
 export class Scope {
   readonly kind: 'host' | 'repository';
