@@ -3,6 +3,7 @@
  * to the terminal or to `--output-file`.
  */
 import { github } from './github.js';
+import { html } from './html.js';
 import { json } from './json.js';
 import { ndjson } from './ndjson.js';
 import { sarif } from './sarif.js';
@@ -11,7 +12,7 @@ import { stylish } from './stylish.js';
 
 export type { FormatOptions, Formatter } from './shared.js';
 
-export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'ndjson';
+export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'ndjson' | 'html';
 
 export const formatters: Record<FormatterName, Formatter> = {
   stylish,
@@ -19,6 +20,7 @@ export const formatters: Record<FormatterName, Formatter> = {
   sarif,
   github,
   ndjson,
+  html,
 };
 
 /** The formatter called `name`, or undefined when there is none. */

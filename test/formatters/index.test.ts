@@ -6,8 +6,8 @@ import { sarif } from '../../src/formatters/sarif.js';
 import { stylish } from '../../src/formatters/stylish.js';
 
 describe('formatter registry', () => {
-  it('has stylish, json, sarif, github and ndjson', () => {
-    expect(Object.keys(formatters).sort()).toEqual(['github', 'json', 'ndjson', 'sarif', 'stylish']);
+  it('has stylish, json, sarif, github, ndjson and html', () => {
+    expect(Object.keys(formatters).sort()).toEqual(['github', 'html', 'json', 'ndjson', 'sarif', 'stylish']);
     expect(getFormatter('github')).toBe(github);
     expect(getFormatter('stylish')).toBe(stylish);
     expect(getFormatter('json')).toBe(json);
