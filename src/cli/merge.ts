@@ -13,7 +13,8 @@
  * file and why.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { rules as allRules } from '../../rules/index.js';
@@ -40,6 +41,28 @@ export interface MergeCommand {
 }
 
 class MergeError extends Error {}
+
+type Validate = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
+let validators: Map<string, Validate> | undefined;
+
+/**
+ * Validators of the NDJSON record types, from the schema that ships with the
+ * package (schemas/ndjson-v1.schema.json), compiled once: every line of a
+ * shard is checked against the definition of its `type`.
+ */
+function recordValidator(type: string): Validate | undefined {
+  if (!validators) {
+    // Beside the package's root: ../../ from src/cli (sources), ../../../ from dist/src/cli (the build, the bundle).
+    const file = [new URL('../../../schemas/ndjson-v1.schema.json', import.meta.url), new URL('../../schemas/ndjson-v1.schema.json', import.meta.url)].find((u) => existsSync(u))!;
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id: string };
+    const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020') as { Ajv2020: new (o: object) => { addSchema(s: unknown): void; getSchema(ref: string): Validate | undefined } };
+    const ajv = new Ajv2020({ allErrors: false, strict: false });
+    ajv.addSchema(schema);
+    validators = new Map();
+    for (const t of ['header', 'result', 'host', 'trailer']) validators.set(t, ajv.getSchema(`${schema.$id}#/$defs/${t}`)!);
+  }
+  return validators.get(type);
+}
 
 interface ShardInput {
   name: string;
@@ -87,6 +110,11 @@ async function readShard(file: string, io: Io): Promise<ShardInput> {
         rec = parsed as unknown as NdjsonRecord;
       } catch {
         throw new MergeError(`${name}:${n}: not a hostlint NDJSON record${n === 1 ? ' (is it the output of `hostlint audit --shard I/N --format ndjson`?)' : ''}`);
+      }
+      const validate = recordValidator(rec.type);
+      if (validate && !validate(rec) && (header || rec.type === 'header')) {
+        const e = validate.errors?.[0];
+        throw new MergeError(`${name}:${n}: not a valid "${rec.type}" record of hostlint NDJSON${e ? ` (${e.instancePath || 'the record'} ${e.message ?? ''})` : ''}`);
       }
       if (!header) {
         if (rec.type !== 'header' || rec.format !== NDJSON_FORMAT) throw new MergeError(`${name}: not hostlint NDJSON: the first line is not its header (write the shards with \`--format ndjson\`)`);

@@ -203,6 +203,8 @@ describe('merge', () => {
     writeFileSync(notNdjson, await audit('json'));
     const unsharded = path.join(out, 'unsharded.ndjson');
     writeFileSync(unsharded, await audit('ndjson'));
+    const corrupt = path.join(out, 'corrupt.ndjson');
+    writeFileSync(corrupt, readFileSync(a1, 'utf8').replace(/"related":\[[^\]]*\],/, '"related":"none",'));
     const name = (f: string) => f;
     const cases: Array<[string[], string]> = [
       [[a0, b1, a2], `shards from different runs: ${name(b1)} used another configuration than ${name(a0)} (configDigest differs)`],
@@ -211,6 +213,7 @@ describe('merge', () => {
       [[a0, a2], 'incomplete run: shard 1 of 3 missing'],
       [[a0, a1, a1, a2], `shard 1/3 is given twice: ${name(a1)} and ${name(a1)}`],
       [[a0, truncated, a2], `${name(truncated)}: incomplete, it has no trailer line (did the shard finish?)`],
+      [[a0, corrupt, a2], `${name(corrupt)}:2: not a valid "result" record of hostlint NDJSON (/related must be array)`],
       [[notNdjson], `${name(notNdjson)}:1: not a hostlint NDJSON record (is it the output of \`hostlint audit --shard I/N --format ndjson\`?)`],
       [[unsharded], `${name(unsharded)}: not the output of a sharded audit (\`hostlint audit --shard INDEX/COUNT --format ndjson\`; it is from \`audit\` without --shard)`],
       [[path.join(out, 'nope.ndjson')], `cannot read ${path.join(out, 'nope.ndjson')}: ENOENT`],
