@@ -12,6 +12,8 @@ import calicoMtuMismatch from './calico-mtu-mismatch.js';
 import calicoNatOutgoing from './calico-nat-outgoing.js';
 import cniMtuMismatch from './cni-mtu-mismatch.js';
 import felixDuplicateKey from './felix-duplicate-key.js';
+import fleetKernelSkew from './fleet-kernel-skew.js';
+import fleetSysctlOutlier from './fleet-sysctl-outlier.js';
 import k8sBridgeNfCall from './k8s-bridge-nf-call.js';
 import k8sIpForward from './k8s-ip-forward.js';
 import k8sNodeportEphemeralOverlap from './k8s-nodeport-ephemeral-overlap.js';
@@ -36,4 +38,4 @@ import sysctlTimestampsValue from './sysctl-timestamps-value.js';
 import sysctlTwRecycle from './sysctl-tw-recycle.js';
 import sysctlTwReuseValue from './sysctl-tw-reuse-value.js';
 
-export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, cniMtuMismatch, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue];
+export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, cniMtuMismatch, felixDuplicateKey, fleetKernelSkew, fleetSysctlOutlier, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue];

@@ -4,7 +4,7 @@
  * the formatters or the engine's internals.
  */
 export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors } from './engine/rule.js';
-export { kernelBefore, type CalicoSet, type EffectiveSetting, type FactSet, type Kernel, type LiveValue, type Scope, type SysctlSet } from './engine/scope.js';
+export { fleetHosts, kernelBefore, type HostSummary, type SysctlSummary, type CalicoSet, type EffectiveSetting, type FactSet, type Kernel, type LiveValue, type Scope, type SysctlSet } from './engine/scope.js';
 export type { CalicoView, CalicoNode, CalicoConfigMap, EnvVar, Installation, IPPool, FelixConfiguration, ValueRef } from './calico/view.js';
 export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, isSequence } from './parsers/data-tree.js';
 export type * from './types.js';

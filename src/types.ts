@@ -7,6 +7,7 @@
  */
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
+import type { HostSummary } from './engine/scope.js';
 
 export type { Point, Position };
 
@@ -438,6 +439,26 @@ export interface FileReport {
   output?: string;
 }
 
+/**
+ * One host of a fleet run (`audit`, `merge`; `lint` of snapshots): what the
+ * fleet summary, the NDJSON `host` records and the HTML report show of it.
+ */
+export interface FleetHost {
+  host: string;
+  /** The snapshot directory or archive, relative to the working directory. */
+  path: string;
+  form: 'directory' | 'sosreport' | 'archive';
+  /** `kubernetes-node` when the snapshot shows a Kubernetes node, else `host`. */
+  role: 'kubernetes-node' | 'host';
+  kubernetesNode: boolean | null;
+  kernel: string | null;
+  errorCount: number;
+  warningCount: number;
+  noteCount: number;
+  /** The host's facts (NDJSON `host` records carry them for `merge`). */
+  summary?: HostSummary;
+}
+
 export interface LintReport {
   /** Absolute working directory. */
   cwd: string;
@@ -449,4 +470,6 @@ export interface LintReport {
   errorCount: number;
   warningCount: number;
   noteCount: number;
+  /** The hosts of a fleet run (audit, merge), in host order; formatters that show hosts read them. */
+  hosts?: FleetHost[];
 }

@@ -57,7 +57,7 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
   const meta = rule.meta;
 
   it('is named in kebab-case with a family prefix', () => {
-    expect(id).toMatch(/^(sysctl|resolv|calico|cni|k8s|felix)-[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(id).toMatch(/^(sysctl|resolv|calico|cni|k8s|felix|fleet)-[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
   it('has a description in the house style', () => {

@@ -20,7 +20,7 @@ export interface HostLintOptions {
   rules: Rule[];
   reportUnusedDisableDirectives: Severity | 'off';
   toolVersion: string;
-  /** Keep the fact summary (only needed when the repository scope has files to join with). */
+  /** Keep the fact summary (for the joins of the repository scope, fleet rules and NDJSON `host` records). */
   summarize: boolean;
 }
 
@@ -41,8 +41,10 @@ export interface HostOutcome {
   noteCount: number;
   kubernetesNode: boolean | null;
   kernel: string | null;
-  /** Facts the repository scope joins with (Kubernetes nodes only, when asked for). */
+  /** Facts the repository scope and fleet rules join with (when asked for). */
   summary?: HostSummary;
+  /** The host's position among all hosts of the run (a sharded run's hosts keep theirs, so `merge` restores the order). */
+  index?: number;
 }
 
 export async function lintHost(ref: HostRef, options: HostLintOptions): Promise<HostOutcome> {
@@ -80,6 +82,6 @@ export async function lintHost(ref: HostRef, options: HostLintOptions): Promise<
     kubernetesNode,
     kernel: facts?.kernel.known ? facts.kernel.value.release : null,
   };
-  if (options.summarize && loaded.scope && kubernetesNode) outcome.summary = summarizeHost(loaded.scope);
+  if (options.summarize && loaded.scope) outcome.summary = summarizeHost(loaded.scope);
   return outcome;
 }

@@ -27,6 +27,8 @@ import type { HostSummary } from '../engine/scope.js';
 import type { LintReport, Severity } from '../types.js';
 import { lintHost, type HostOutcome } from './host.js';
 import type { HostTask } from './worker.js';
+import { createHash } from 'node:crypto';
+import { relativeToRoot, shardOf, type Shard } from './shard.js';
 
 export type { HostOutcome } from './host.js';
 
@@ -51,6 +53,20 @@ export interface AuditOptions {
   onHost: (outcome: HostOutcome) => void;
   /** Called when the number of finished hosts changes. */
   onProgress?: (done: number, total: number) => void;
+  /** Lint only this shard's hosts, and not the repository scope (that needs every host: `hostlint merge` does it). */
+  shard?: Shard;
+  /** Called once the hosts are found, before any is linted: what identifies the run. */
+  onStart?: (run: RunIdentity) => void;
+}
+
+/** What the shards of one run have in common (NDJSON header `run`). */
+export interface RunIdentity {
+  /** Hosts found under the paths (all shards). */
+  hosts: number;
+  /** sha256 of the display paths of every host found and of the repository files with their digests. */
+  fleet: string;
+  /** The repository scope's files (the cluster's manifests), relative to the working directory, with the sha256 of their text. */
+  repository: Array<{ file: string; sha256: string }>;
 }
 
 export interface AuditRun {
@@ -58,7 +74,7 @@ export interface AuditRun {
   missing: string[];
   /** Hosts scanned (snapshots found and read). */
   hostCount: number;
-  /** The repository scope's report (its files, the load diagnostics outside hosts). */
+  /** The repository scope's report (its files, the load diagnostics outside hosts); in a sharded run only the load diagnostics, in shard 0. */
   repository: LintReport;
 }
 
@@ -105,21 +121,31 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const unused = options.reportUnusedDisableDirectives ?? 'off';
   const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true });
   const repositoryScopes = loaded.scopes.filter((s) => s.kind === 'repository');
-  const joins = repositoryScopes.some((s) => s.files.length > 0);
-  const refs = loaded.hosts;
+  const all = loaded.hosts;
+  const refFile = (r: HostRef) => (r.kind === 'directory' ? r.root : r.file);
+  const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+  const repositoryFiles = repositoryScopes.flatMap((s) => s.files.map((f) => ({ file: f.path, sha256: digest(f.text) })));
+  const fleet = createHash('sha256');
+  for (const r of all) fleet.update(`host\0${displayPath(cwd, refFile(r))}\0`);
+  for (const f of repositoryFiles) fleet.update(`file\0${f.file}\0${f.sha256}\0`);
+  options.onStart?.({ hosts: all.length, fleet: fleet.digest('hex'), repository: repositoryFiles });
+  const roots = options.paths.map((p) => path.resolve(cwd, p));
+  const shard = options.shard;
+  const indexed = all.map((ref, index) => ({ ref, index }));
+  const mine = shard ? indexed.filter(({ ref }) => shardOf(relativeToRoot(refFile(ref), roots), shard.count) === shard.index) : indexed;
+  const refs = mine.map((m) => m.ref);
   const cluster: HostSummary[] = [];
   let hostCount = 0;
   let done = 0;
   options.onProgress?.(0, refs.length);
 
-  const accept = (outcome: HostOutcome) => {
+  const accept = (outcome: HostOutcome, index: number) => {
     if (!outcome.isHost) return;
     hostCount++;
-    if (outcome.summary) {
-      cluster.push(outcome.summary);
-      delete outcome.summary;
-    }
+    outcome.index = index;
     options.onHost(outcome);
+    if (outcome.summary && !shard) cluster.push(outcome.summary);
+    delete outcome.summary;
   };
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency()));
@@ -129,15 +155,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     ...(options.configFile ? { configFile: options.configFile } : {}),
     reportUnusedDisableDirectives: unused,
     toolVersion: options.toolVersion,
-    summarize: joins,
+    summarize: true,
   });
 
   if (concurrency === 1 || refs.length <= 1) {
-    for (const ref of refs) {
+    for (const [i, ref] of refs.entries()) {
       accept(
-        await lintHost(ref, { cwd, config, rules: options.rules, reportUnusedDisableDirectives: unused, toolVersion: options.toolVersion, summarize: joins }).catch((error) =>
+        await lintHost(ref, { cwd, config, rules: options.rules, reportUnusedDisableDirectives: unused, toolVersion: options.toolVersion, summarize: true }).catch((error) =>
           crashed(ref, cwd, error),
         ),
+        mine[i]!.index,
       );
       options.onProgress?.(++done, refs.length);
     }
@@ -181,14 +208,15 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
         const outcome = await pending.get(i)!;
         pending.delete(i);
         launch();
-        accept(outcome);
+        accept(outcome, mine[i]!.index);
       }
     } finally {
       await pool.destroy();
     }
   }
 
-  const repository = runScopes(repositoryScopes, loaded.diagnostics, {
+  // A shard leaves the repository scope to `merge`; shard 0 reports the load diagnostics outside hosts.
+  const repository = runScopes(shard ? [] : repositoryScopes, shard && shard.index !== 0 ? [] : loaded.diagnostics, {
     config,
     rules: options.rules,
     cwd,

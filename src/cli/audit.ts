@@ -5,18 +5,26 @@
  * stderr only when stderr is a terminal, the report goes to a terminal or a
  * file (not a pipe), and `CI` is not set.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
+import type { HostOutcome } from '../audit/host.js';
 import { runAudit } from '../audit/run.js';
+import type { Shard } from '../audit/shard.js';
 import type { Config } from '../config/load.js';
+import { applyBaseline, baselineFingerprints } from '../engine/baseline.js';
 import { builtinMetas, INTERNAL_ERROR } from '../engine/builtin.js';
 import { bufferedAudit, FleetTally, jsonAudit, onlyErrorFiles, stylishAudit, type AuditWriter } from '../formatters/audit.js';
 import { getFormatter } from '../formatters/index.js';
+import { json } from '../formatters/json.js';
+import { ndjsonAudit } from '../formatters/ndjson.js';
 import type { FormatOptions } from '../formatters/shared.js';
-import type { FileReport, RuleMeta, Severity } from '../types.js';
+import type { FileReport, LintReport, RuleMeta, Severity } from '../types.js';
+import { BaselineError, readBaseline } from './baseline.js';
 import type { Io } from './main.js';
 import { version, writeErrorText } from './main.js';
-import { openOutput, type OutputTarget } from './output.js';
+import { openOutput, writeOutputFile, type OutputTarget } from './output.js';
 import { escapeText, safeReport } from '../util/escape.js';
 import { useColor } from './options.js';
 
@@ -29,65 +37,204 @@ export interface AuditCommand {
   concurrency: number | undefined;
   /** Per-host timeout of the worker threads (`--host-timeout`, in ms). */
   hostTimeoutMs?: number | undefined;
-  values: { quiet?: boolean; color?: boolean; 'no-color'?: boolean; 'output-file'?: string; 'include-suppressed'?: boolean; 'sarif-category'?: string; 'no-snippets'?: boolean };
+  /** `--shard INDEX/COUNT`: lint only this shard's hosts, leave the repository scope to `merge`. */
+  shard?: Shard | undefined;
+  values: FleetValues;
   io: Io;
+}
+
+/** The options of `audit` and `merge` that shape the output. */
+export interface FleetValues {
+  quiet?: boolean;
+  color?: boolean;
+  'no-color'?: boolean;
+  'output-file'?: string;
+  'include-suppressed'?: boolean;
+  'sarif-category'?: string;
+  'no-snippets'?: boolean;
+  baseline?: string;
+  'write-baseline'?: string;
+}
+
+/** `sha256:<hex>` of the configuration file's bytes (`none` without one): shards and `merge` must agree on it. */
+export function configDigest(config: Config): string {
+  if (!config.file) return 'none';
+  try {
+    return `sha256:${createHash('sha256').update(readFileSync(config.file)).digest('hex')}`;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+export class FleetUsageError extends Error {}
+
+/**
+ * The output side of a fleet run (`audit` and `merge`): hosts in, one at a
+ * time, then the repository's files; the chosen format written as it goes
+ * (stylish, json and ndjson stream; any other formatter of the registry gets
+ * the whole run at the end), baselines applied per host, the fleet summary,
+ * the exit code.
+ */
+export class FleetOutput {
+  readonly formatOptions: FormatOptions;
+  readonly tally = new FleetTally();
+  private readonly ruleIds = new Set<string>();
+  private internalError = false;
+  /** Where the report goes (src/cli/output.ts): a temporary file next to the target, or the device or FIFO itself. */
+  private out: OutputTarget | undefined;
+  private readonly outputFile: string | undefined;
+  private readonly writer: AuditWriter;
+  private readonly progress: Progress;
+  private readonly baseline: Set<string> | undefined;
+  /** `--write-baseline`: the results that count now, collected for the file. */
+  private readonly current: FileReport[] | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly io: Io,
+    private readonly values: FleetValues,
+    formatName: string,
+    private readonly maxWarnings: number,
+  ) {
+    const cwd = io.cwd;
+    this.outputFile = values['output-file'] ? path.resolve(cwd, values['output-file']) : undefined;
+    const color = useColor(values, io.env, io.isTTY, Boolean(this.outputFile));
+    const width = io.isTTY && !this.outputFile ? io.columns : undefined;
+    this.formatOptions = {
+      color,
+      ...(width ? { width } : {}),
+      timestamp: new Date().toISOString(),
+      ...(values['sarif-category'] ? { sarifCategory: values['sarif-category'] } : {}),
+      includeSuppressed: values['include-suppressed'] ?? false,
+      warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),
+    };
+    if (values.baseline) {
+      try {
+        this.baseline = readBaseline(path.resolve(cwd, values.baseline), values.baseline);
+      } catch (error) {
+        if (error instanceof BaselineError) throw new FleetUsageError(error.message);
+        throw error;
+      }
+    }
+    if (values['write-baseline']) this.current = [];
+    if (this.outputFile) {
+      try {
+        this.out = openOutput(this.outputFile);
+      } catch (error) {
+        throw new FleetUsageError(`cannot write ${escapeText(values['output-file']!)}: ${writeErrorText(error)}`);
+      }
+    }
+    this.progress = new Progress(io, Boolean(!io.env.CI && io.stderrIsTTY && (this.outputFile || io.isTTY)));
+    const write = (raw: string) => {
+      if (raw === '') return;
+      const text = safeReport(formatName, raw);
+      if (this.out !== undefined) this.out.write(text);
+      else {
+        this.progress.clear();
+        io.stdout(text);
+        this.progress.redraw();
+      }
+    };
+    const toolVersion = version();
+    this.writer =
+      formatName === 'stylish'
+        ? stylishAudit(this.formatOptions, write)
+        : formatName === 'json'
+          ? jsonAudit(this.formatOptions, toolVersion, write)
+          : formatName === 'ndjson'
+            ? ndjsonAudit(this.formatOptions, toolVersion, write)
+            : bufferedAudit(getFormatter(formatName)!, this.formatOptions, { cwd, toolVersion }, write);
+  }
+
+  /** The results shown: baseline applied, then --quiet and --no-snippets. */
+  private shown(files: FileReport[]): FileReport[] {
+    if (this.current) this.current.push(...files.map(({ output: _o, ...f }) => f));
+    let out = files;
+    const known = this.baseline ?? (this.current ? baselineFingerprints(this.report(files)) : undefined);
+    if (known) out = applyBaseline(this.report(files), known, { justification: `In the baseline ${this.values.baseline ?? this.values['write-baseline']}` }).files;
+    if (this.values.quiet) out = onlyErrorFiles(out);
+    if (this.values['no-snippets']) out = out.map((f) => ({ ...f, results: f.results.map(({ snippet: _snippet, ...r }) => r) }));
+    return out;
+  }
+
+  private report(files: FileReport[], rules: RuleMeta[] = []): LintReport {
+    return { cwd: this.io.cwd, files, rules, toolVersion: version(), errorCount: 0, warningCount: 0, noteCount: 0 };
+  }
+
+  updateProgress(done: number, total: number): void {
+    this.progress.update(done, total, this.tally.summary.hostsWithErrors);
+  }
+
+  host(outcome: HostOutcome): void {
+    for (const id of outcome.ruleIds) this.ruleIds.add(id);
+    if (outcome.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) this.internalError = true;
+    const files = this.shown(outcome.files);
+    const record = this.tally.host(outcome, files);
+    this.writer.host({ ...outcome, files, record } as HostOutcome);
+  }
+
+  repository(files: FileReport[], ruleIds: Iterable<string>): void {
+    for (const id of ruleIds) this.ruleIds.add(id);
+    if (files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) this.internalError = true;
+    const shown = this.shown(files);
+    this.tally.files(shown);
+    this.writer.repository(shown);
+  }
+
+  /** Write the summary and close the output; the exit code (`failed`: something else already makes it 2). */
+  end(failed: boolean): number {
+    this.progress.clear();
+    this.progress.stop();
+    const metas = new Map<string, RuleMeta>(allRules.map((r) => [r.meta.id, r.meta]));
+    const rules = [...this.ruleIds].sort().map((id) => metas.get(id) ?? builtinMetas[id]!).filter(Boolean);
+    this.writer.end(this.tally.summary, rules);
+    if (this.out !== undefined) {
+      const target = this.out;
+      this.out = undefined;
+      target.commit();
+    }
+    this.finished = true;
+    if (this.current && this.values['write-baseline']) {
+      const text = json(this.report(this.current, rules), { color: false });
+      try {
+        writeOutputFile(path.resolve(this.io.cwd, this.values['write-baseline']), text);
+      } catch (error) {
+        this.io.stderr(`hostlint: cannot write ${escapeText(this.values['write-baseline'])}: ${writeErrorText(error)}\n`);
+        return 2;
+      }
+    }
+    if (failed || this.internalError) return 2;
+    const s = this.tally.summary;
+    if (s.errorCount > 0) return 1;
+    if (this.maxWarnings >= 0 && s.warningCount > this.maxWarnings) {
+      this.io.stderr(`hostlint found too many warnings (maximum: ${this.maxWarnings}).\n`);
+      return 1;
+    }
+    return 0;
+  }
+
+  /** After a failure: the partial output file is removed. */
+  close(): void {
+    this.progress.stop();
+    if (!this.finished && this.out !== undefined) this.out.abort();
+    this.out = undefined;
+  }
 }
 
 export async function auditCommand(cmd: AuditCommand): Promise<number> {
   const { io, values, config } = cmd;
   const cwd = io.cwd;
-  const outputFile = values['output-file'] ? path.resolve(cwd, values['output-file']) : undefined;
-  const color = useColor(values, io.env, io.isTTY, Boolean(outputFile));
-  const width = io.isTTY && !outputFile ? io.columns : undefined;
-  const formatOptions: FormatOptions = {
-    color,
-    ...(width ? { width } : {}),
-    timestamp: new Date().toISOString(),
-    ...(values['sarif-category'] ? { sarifCategory: values['sarif-category'] } : {}),
-    includeSuppressed: values['include-suppressed'] ?? false,
-    warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),
-  };
-
-  // Where the report goes: stdout, or (src/cli/output.ts) a temporary file
-  // next to the target, or the device or FIFO itself.
-  let out: OutputTarget | undefined;
-  if (outputFile) {
-    try {
-      out = openOutput(outputFile);
-    } catch (error) {
-      io.stderr(`hostlint: cannot write ${escapeText(values['output-file']!)}: ${writeErrorText(error)}\n`);
+  let out: FleetOutput;
+  try {
+    out = new FleetOutput(io, values, cmd.formatName, cmd.maxWarnings);
+  } catch (error) {
+    if (error instanceof FleetUsageError) {
+      io.stderr(`hostlint: ${error.message}\n`);
       return 2;
     }
+    throw error;
   }
-  const progress = new Progress(io, Boolean(!io.env.CI && io.stderrIsTTY && (outputFile || io.isTTY)));
-  const write = (raw: string) => {
-    if (raw === '') return;
-    const s = safeReport(cmd.formatName, raw);
-    if (out !== undefined) out.write(s);
-    else {
-      progress.clear();
-      io.stdout(s);
-      progress.redraw();
-    }
-  };
-
   const toolVersion = version();
-  const writer: AuditWriter =
-    cmd.formatName === 'stylish'
-      ? stylishAudit(formatOptions, write)
-      : cmd.formatName === 'json'
-        ? jsonAudit(formatOptions, toolVersion, write)
-        : bufferedAudit(getFormatter(cmd.formatName)!, formatOptions, { cwd, toolVersion }, write);
-  const tally = new FleetTally();
-  const ruleIds = new Set<string>();
-  let internalError = false;
-  const withoutSnippets = (files: FileReport[]) => files.map((f) => ({ ...f, results: f.results.map(({ snippet: _snippet, ...r }) => r) }));
-  const shown = (files: FileReport[]) => {
-    const kept = values.quiet ? onlyErrorFiles(files) : files;
-    return values['no-snippets'] ? withoutSnippets(kept) : kept;
-  };
-
-  let ok = false;
   try {
     const run = await runAudit({
       paths: cmd.paths,
@@ -99,44 +246,19 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
       toolVersion,
       ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}),
       ...(cmd.hostTimeoutMs !== undefined ? { hostTimeoutMs: cmd.hostTimeoutMs } : {}),
-      onProgress: (done, total) => progress.update(done, total, tally.summary.hostsWithErrors),
-      onHost: (outcome) => {
-        for (const id of outcome.ruleIds) ruleIds.add(id);
-        if (outcome.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) internalError = true;
-        const files = shown(outcome.files);
-        tally.host(outcome, files);
-        writer.host({ ...outcome, files });
+      ...(cmd.shard ? { shard: cmd.shard } : {}),
+      onStart: (identity) => {
+        out.formatOptions.ndjson = { command: 'audit', configDigest: configDigest(config), shard: cmd.shard ?? null, reportUnusedDisableDirectives: cmd.unusedSeverity, run: identity };
       },
+      onProgress: (done, total) => out.updateProgress(done, total),
+      onHost: (outcome) => out.host(outcome),
     });
     for (const m of run.missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
-    for (const r of run.repository.rules) ruleIds.add(r.id);
-    if (run.repository.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) internalError = true;
-    const repoFiles = shown(run.repository.files);
-    tally.files(repoFiles);
-    writer.repository(repoFiles);
-    progress.clear();
-    progress.stop();
-    const metas = new Map<string, RuleMeta>(allRules.map((r) => [r.meta.id, r.meta]));
-    const rules = [...ruleIds].sort().map((id) => metas.get(id) ?? builtinMetas[id]!).filter(Boolean);
-    writer.end(tally.summary, rules);
-    if (out !== undefined) {
-      const target = out;
-      out = undefined;
-      target.commit();
-    }
-    ok = true;
-    if (run.missing.length > 0 || internalError) return 2;
+    out.repository(run.repository.files, run.repository.rules.map((r) => r.id));
+    return out.end(run.missing.length > 0);
   } finally {
-    progress.stop();
-    if (!ok && out !== undefined) out.abort();
+    out.close();
   }
-  const s = tally.summary;
-  if (s.errorCount > 0) return 1;
-  if (cmd.maxWarnings >= 0 && s.warningCount > cmd.maxWarnings) {
-    io.stderr(`hostlint found too many warnings (maximum: ${cmd.maxWarnings}).\n`);
-    return 1;
-  }
-  return 0;
 }
 
 /** `audit: 120/1000 hosts, 3 with errors` on one stderr line, redrawn at most 10 times a second. */

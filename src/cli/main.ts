@@ -17,14 +17,18 @@ import { runScopes } from '../engine/linter.js';
 import { displayPath, isReported, loadPathsAsync, parseText, type ReportFilter } from '../engine/load.js';
 import { classifyRepoPath } from '../engine/classify.js';
 import { DEFAULT_MAX_FILE_BYTES, overLimitReason, parseByteSize, sourceFile } from '../engine/read.js';
-import { Scope } from '../engine/scope.js';
+import { Scope, summarizeHost } from '../engine/scope.js';
+import { isArchiveName } from '../engine/archive.js';
+import { DirectorySnapshot } from '../engine/snapshot.js';
 import { getFormatter, formatters } from '../formatters/index.js';
 import { json } from '../formatters/json.js';
-import type { LintReport, Severity } from '../types.js';
+import type { FleetHost, LintReport, Severity } from '../types.js';
 import { BaselineError, readBaseline } from './baseline.js';
 import { writeFixedFile } from './fix-write.js';
 import { OutputError, writeOutputFile } from './output.js';
-import { auditCommand } from './audit.js';
+import { auditCommand, configDigest } from './audit.js';
+import { mergeCommand } from './merge.js';
+import { parseShard, type Shard } from '../audit/shard.js';
 import { collectScript } from '../collect/index.js';
 import { escapeText, neutralizeOutput, safeReport } from '../util/escape.js';
 import { COMMANDS, notApplicable, optionsHelp, optionTable, parseArgsOptions, useColor, type Command } from './options.js';
@@ -49,6 +53,7 @@ const USAGE = `Usage: hostlint [lint] [options] [PATH ...]
        hostlint audit [options] PATH ...
        hostlint rules [--format text|json|markdown]
        hostlint explain [--format text|markdown] RULE
+       hostlint merge [options] FILE ...
        hostlint collect > collect.sh
 
 Lint sysctl.conf / sysctl.d, resolv.conf and Calico configuration in files,
@@ -163,9 +168,23 @@ async function run(argv: string[], io: Io): Promise<number> {
     const found = findConfigFile(cwd);
     config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
   }
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    if (command !== 'audit') throw new UsageError('--shard is an option of `hostlint audit`');
+    const parsedShard = parseShard(values.shard);
+    if (typeof parsedShard === 'string') throw new UsageError(parsedShard);
+    shard = parsedShard;
+    if (values.baseline || values['write-baseline']) throw new UsageError('a shard does not take --baseline or --write-baseline: give them to `hostlint merge`');
+  }
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
-    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, values, io });
+    if (values.fix || values['fix-dry-run']) throw new UsageError('`hostlint audit` does not take --fix or --fix-dry-run');
+    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, shard, values, io });
+  }
+  if (command === 'merge') {
+    if (values.fix || values['fix-dry-run'] || values.stdin) throw new UsageError('`hostlint merge` does not take --fix, --fix-dry-run or --stdin');
+    if (rest.length === 0) throw new UsageError('`hostlint merge` needs the shards\' NDJSON files (or - for standard input)');
+    return mergeCommand({ files: rest, config, formatName, maxWarnings, unusedSeverity: values['report-unused-disable-directives'] || values['report-unused-disable-directives-severity'] ? unusedSeverity : undefined, values, io });
   }
 
   const useStdin = values.stdin || paths.includes('-');
@@ -267,6 +286,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     report = applyBaseline(report, baseline, { justification: `In the baseline ${values.baseline ?? values['write-baseline']}` });
   }
 
+  // Formats that show hosts (ndjson, html) get them: the snapshots linted, with their facts.
+  if (formatName === 'ndjson' || formatName === 'html') report = { ...report, hosts: lintHosts(scopes, report, cwd) };
   let shown = values.quiet ? onlyErrors(report) : report;
   if (values['no-snippets']) shown = withoutSnippets(shown);
   const color = useColor(values, io.env, io.isTTY, Boolean(values['output-file']));
@@ -275,6 +296,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     color,
     ...(width ? { width } : {}),
     timestamp: new Date().toISOString(),
+    ndjson: { command: 'lint', configDigest: configDigest(config), shard: null, reportUnusedDisableDirectives: unusedSeverity },
     sarifCategory: values['sarif-category'],
     includeSuppressed: values['include-suppressed'] ?? false,
     warn: (message) => io.stderr(`hostlint: ${escapeText(message)}\n`),
@@ -318,6 +340,7 @@ type ParsedValues = {
   'report-unused-disable-directives-severity'?: string;
   'include-suppressed'?: boolean;
   'sarif-category'?: string;
+  shard?: string;
   'ignore-pattern'?: string[];
   'no-ignore'?: boolean;
   'pass-on-no-files'?: boolean;
@@ -368,6 +391,34 @@ function parseCommandLine(argv: string[], cwd: string): CommandLine {
     }
   }
   return { values: values as ParsedValues, positionals, command, rest: named ? positionals.slice(1) : positionals };
+}
+
+/** The host scopes of a lint run as fleet hosts (summaries included), in path order. */
+function lintHosts(scopes: Scope[], report: LintReport, cwd: string): FleetHost[] {
+  const out: FleetHost[] = [];
+  for (const scope of scopes) {
+    if (scope.kind !== 'host' || !scope.root) continue;
+    const counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+    for (const f of report.files) {
+      for (const r of f.results) {
+        if ((r.host ?? f.host) !== scope.name || r.suppressions?.length) continue;
+        counts[r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount']++;
+      }
+    }
+    const facts = scope.facts();
+    const kubernetesNode = facts.kubernetesNode.known ? facts.kubernetesNode.value : null;
+    out.push({
+      host: scope.name,
+      path: displayPath(cwd, scope.root),
+      form: isArchiveName(scope.root) ? 'archive' : new DirectorySnapshot(scope.root).form,
+      role: kubernetesNode ? 'kubernetes-node' : 'host',
+      kubernetesNode,
+      kernel: facts.kernel.known ? facts.kernel.value.release : null,
+      ...counts,
+      summary: summarizeHost(scope),
+    });
+  }
+  return out;
 }
 
 /** The report without the flagged lines' text (`--no-snippets`): only positions, messages and fixes remain. */

@@ -7,7 +7,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 
-export const COMMANDS = ['lint', 'audit', 'rules', 'explain', 'collect'] as const;
+export const COMMANDS = ['lint', 'audit', 'merge', 'rules', 'explain', 'collect'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface OptionSpec {
@@ -29,6 +29,8 @@ export interface OptionSpec {
 }
 
 const LINT_AUDIT: readonly Command[] = ['lint', 'audit'];
+/** The options of every command that writes a report (`merge` writes the report of an audit's shards). */
+const REPORTING: readonly Command[] = ['lint', 'audit', 'merge'];
 
 /**
  * Every option, in `--help` order. `formatNames` is the list of output
@@ -36,25 +38,25 @@ const LINT_AUDIT: readonly Command[] = ['lint', 'audit'];
  */
 export function optionTable(formatNames: readonly string[]): OptionSpec[] {
   return [
-    { name: 'format', short: 'f', type: 'string', arg: 'NAME', commands: ['lint', 'audit', 'rules', 'explain'], help: [`Output format: ${formatNames.join(', ')} (default: stylish);`, '`rules`: text, json, markdown; `explain`: text, markdown'] },
-    { name: 'output-file', short: 'o', type: 'string', arg: 'FILE', commands: LINT_AUDIT, help: ['Write the report to FILE (atomically) instead of stdout'] },
-    { name: 'config', short: 'c', type: 'string', arg: 'FILE', commands: LINT_AUDIT, help: ['Use this configuration file instead of looking for .hostlint.yaml'] },
-    { name: 'max-warnings', type: 'string', arg: 'N', commands: LINT_AUDIT, help: ['Exit 1 when there are more than N warnings'] },
-    { name: 'quiet', type: 'boolean', commands: LINT_AUDIT, help: ['Report errors only'] },
-    { name: 'report-unused-disable-directives', type: 'boolean', commands: LINT_AUDIT, help: ['Report hostlint-disable comments that suppress nothing'] },
-    { name: 'report-unused-disable-directives-severity', type: 'string', arg: 'SEVERITY', commands: LINT_AUDIT, help: ['Severity for them: error, warning or note (default: error)'] },
-    { name: 'include-suppressed', type: 'boolean', commands: LINT_AUDIT, help: ['Include suppressed results in the output (SARIF: with suppressions)'] },
-    { name: 'sarif-category', type: 'string', arg: 'CATEGORY', commands: LINT_AUDIT, help: ['SARIF automationDetails.id category (one per analysis)'] },
+    { name: 'format', short: 'f', type: 'string', arg: 'NAME', commands: ['lint', 'audit', 'merge', 'rules', 'explain'], help: [`Output format: ${formatNames.join(', ')} (default: stylish);`, '`rules`: text, json, markdown; `explain`: text, markdown'] },
+    { name: 'output-file', short: 'o', type: 'string', arg: 'FILE', commands: REPORTING, help: ['Write the report to FILE (atomically) instead of stdout'] },
+    { name: 'config', short: 'c', type: 'string', arg: 'FILE', commands: REPORTING, help: ['Use this configuration file instead of looking for .hostlint.yaml'] },
+    { name: 'max-warnings', type: 'string', arg: 'N', commands: REPORTING, help: ['Exit 1 when there are more than N warnings'] },
+    { name: 'quiet', type: 'boolean', commands: REPORTING, help: ['Report errors only'] },
+    { name: 'report-unused-disable-directives', type: 'boolean', commands: REPORTING, help: ['Report hostlint-disable comments that suppress nothing'] },
+    { name: 'report-unused-disable-directives-severity', type: 'string', arg: 'SEVERITY', commands: REPORTING, help: ['Severity for them: error, warning or note (default: error)'] },
+    { name: 'include-suppressed', type: 'boolean', commands: REPORTING, help: ['Include suppressed results in the output (SARIF: with suppressions)'] },
+    { name: 'sarif-category', type: 'string', arg: 'CATEGORY', commands: REPORTING, help: ['SARIF automationDetails.id category (one per analysis)'] },
     { name: 'ignore-pattern', type: 'string', multiple: true, arg: 'PATTERN', commands: LINT_AUDIT, help: ['Do not lint files matching PATTERN (a glob, as in `ignores`; repeatable)'] },
     { name: 'no-ignore', type: 'boolean', commands: LINT_AUDIT, help: ['Lint files that .gitignore, `ignores` or --ignore-pattern would skip'] },
     { name: 'pass-on-no-files', type: 'boolean', commands: LINT_AUDIT, help: ['Exit 0 instead of 2 when there is nothing to lint (no file, no snapshot)'] },
-    { name: 'no-snippets', type: 'boolean', commands: LINT_AUDIT, help: ["Leave the flagged line's text out of the output (SARIF context snippets)"] },
-    { name: 'color', type: 'boolean', commands: LINT_AUDIT, help: ['Force or disable colours (default: on for a terminal; NO_COLOR, FORCE_COLOR)'] },
-    { name: 'no-color', type: 'boolean', commands: LINT_AUDIT, help: [], pairedWith: 'color' },
+    { name: 'no-snippets', type: 'boolean', commands: REPORTING, help: ["Leave the flagged line's text out of the output (SARIF context snippets)"] },
+    { name: 'color', type: 'boolean', commands: REPORTING, help: ['Force or disable colours (default: on for a terminal; NO_COLOR, FORCE_COLOR)'] },
+    { name: 'no-color', type: 'boolean', commands: REPORTING, help: [], pairedWith: 'color' },
     { name: 'fix', type: 'boolean', commands: ['lint'], help: ["Apply the rules' fixes to the files (atomically), then report what is left"] },
     { name: 'fix-dry-run', type: 'boolean', commands: ['lint'], help: ["Compute the fixes without writing; --format json shows each fixed file's output"] },
-    { name: 'baseline', type: 'string', arg: 'FILE', commands: ['lint'], help: ['Report only results whose fingerprint is not in FILE (an earlier JSON or SARIF output)'] },
-    { name: 'write-baseline', type: 'string', arg: 'FILE', commands: ['lint'], help: ['Write the current results to FILE (JSON) as the baseline; without --baseline,', 'this run then reports nothing as new'] },
+    { name: 'baseline', type: 'string', arg: 'FILE', commands: REPORTING, help: ['Report only results whose fingerprint is not in FILE (an earlier JSON or SARIF output)'] },
+    { name: 'write-baseline', type: 'string', arg: 'FILE', commands: REPORTING, help: ['Write the current results to FILE (JSON) as the baseline; without --baseline,', 'this run then reports nothing as new'] },
     {
       name: 'max-file-size',
       type: 'string',
@@ -66,6 +68,7 @@ export function optionTable(formatNames: readonly string[]): OptionSpec[] {
     { name: 'stdin', type: 'boolean', commands: ['lint'], help: ['Lint standard input (also: a PATH of -)'] },
     { name: 'stdin-filename', type: 'string', arg: 'NAME', commands: ['lint'], help: ['The path standard input is linted as (decides its language)'] },
     { name: 'concurrency', type: 'string', arg: 'N', commands: ['audit'], help: ['Worker threads (default: the number of cores; 1 lints in process)'] },
+    { name: 'shard', type: 'string', arg: 'INDEX/COUNT', commands: ['audit'], help: ['Lint only shard INDEX (0-based) of COUNT, not the repository scope;', 'write --format ndjson for `hostlint merge`'] },
     { name: 'host-timeout', type: 'string', arg: 'SECONDS', commands: ['audit'], help: ['Stop a worker that spends longer on one host (default 120); the host gets an internal-error'] },
     { name: 'help', short: 'h', type: 'boolean', commands: COMMANDS, help: ['Show this help'] },
     { name: 'version', short: 'v', type: 'boolean', commands: COMMANDS, help: ['Show the version'] },

@@ -83,3 +83,32 @@ export function catalogJson(metas: RuleMeta[]): string {
   }));
   return JSON.stringify({ rules }, null, 2) + '\n';
 }
+
+/** Text for HTML: `&`, `<`, `>`, `"` and `'` escaped. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+}
+
+/** Markdown of rule metadata to HTML, enough for it: paragraphs, code spans, bold, links. Everything is escaped first. */
+function inlineHtml(markdown: string): string {
+  return escapeHtml(markdown)
+    .replace(/`([^`]*)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/\[([^\]]*)\]\((https:\/\/[^)\s]*)\)/g, '<a href="$2">$1</a>');
+}
+
+/** One rule's documentation as an HTML fragment (the HTML report's rule section), from the same metadata as `ruleMarkdown`. */
+export function ruleHtml(meta: RuleMeta, id: string): string {
+  const out: string[] = [];
+  out.push(`<section class="rule" id="${escapeHtml(id)}"><h3><code>${escapeHtml(meta.id)}</code></h3>`);
+  out.push(`<p>${inlineHtml(meta.description)}.</p>`);
+  out.push(`<p class="meta">Default severity <b>${escapeHtml(meta.severity)}</b> · ${escapeHtml(meta.type)} · reads ${meta.languages.map((l) => `<code>${escapeHtml(l)}</code>`).join(', ')} · fixable: ${meta.fixable ? 'yes' : 'no'}</p>`);
+  for (const para of meta.rationale.split(/\n\s*\n/)) if (para.trim()) out.push(`<p>${inlineHtml(para.trim())}</p>`);
+  if (meta.sources.length) {
+    out.push('<p class="meta">Sources:</p><ul>');
+    for (const s of meta.sources) out.push(`<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a></li>`);
+    out.push('</ul>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}

@@ -52,6 +52,9 @@ export interface LoadDiagnostic {
 
 const ZERO: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
+/** Results reported at a line of a file outside the scope (`ReportDescriptor.at`): the line's text and the file's identity. */
+const elsewhere = new WeakMap<Result, { line?: string; text: string; identity: string }>();
+
 /** Apply every enabled rule to every scope and assemble the report. */
 export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], options: EngineOptions): LintReport {
   const { config } = options;
@@ -126,6 +129,24 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
       }),
       scope,
       report: (d: ReportDescriptor<string>) => {
+        if (d.at) {
+          const configured = config.ruleSetting(rule.meta.id, undefined)?.severity ?? rule.meta.severity;
+          if (configured === 'off') return;
+          const levels: Severity[] = ['error', 'warning', 'note'];
+          const severity = levels[Math.min(levels.indexOf(configured) + Math.max(0, d.demote ?? 0), 2)]!;
+          const result: Result = {
+            ruleId: rule.meta.id,
+            severity,
+            message: fillMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
+            file: d.at.file,
+            position: d.at.position,
+            related: d.related ?? [],
+            host: d.at.host,
+          };
+          elsewhere.set(result, { ...(d.at.line !== undefined ? { line: d.at.line } : {}), text: d.at.line ?? d.at.key ?? result.message, identity: `${d.at.host}:${d.at.hostPath ?? d.at.file}` });
+          results.push(result);
+          return;
+        }
         const file = d.file ?? current;
         if (!file) throw new Error(`rule ${rule.meta.id} reported outside a file without naming one`);
         const configured = config.ruleSetting(rule.meta.id, file.absolutePath)?.severity ?? rule.meta.severity;
@@ -260,14 +281,19 @@ function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptio
       if (list.some((r) => r.ruleId === UNUSED_DIRECTIVE)) usedRules.set(UNUSED_DIRECTIVE, builtinMetas[UNUSED_DIRECTIVE]!);
     }
     list.sort(compareResults);
-    if (file) addSnippetsAndFingerprints(file, list);
+    if (file) addSnippetsAndFingerprints(file, list, hosts.get(path));
     else {
       // A file that was not read (read-error, missing): the message stands in for the line.
+      // A line reported from a host's summary (`at`) has its text, as in the host's scope.
       const seen = new Map<string, number>();
       for (const r of list) {
-        const n = seen.get(`${r.ruleId}\0${r.message}`) ?? 0;
-        seen.set(`${r.ruleId}\0${r.message}`, n + 1);
-        r.fingerprint = fingerprint(r, r.message, '', n);
+        const at = elsewhere.get(r);
+        const text = at ? norm(at.text) : r.message;
+        const k = `${r.ruleId}\0${text}`;
+        const n = seen.get(k) ?? 0;
+        seen.set(k, n + 1);
+        if (at?.line !== undefined) r.snippet = at.line.replace(/\s+$/, '');
+        r.fingerprint = fingerprint(r, at?.identity ?? r.file, text, '', n);
       }
     }
     out.push({ path, host: hosts.get(path) ?? list[0]?.host, ...(file ? { language: file.language } : {}), results: list });
@@ -299,7 +325,10 @@ function compareResults(a: Result, b: Result): number {
 /**
  * A fingerprint that survives unrelated edits (SARIF
  * `partialFingerprints["hostlint/v1"]`, the key `--baseline` matches on):
- * sha256 of the rule id, the file's path, the flagged line's text with blanks
+ * sha256 of the rule id, the file's path (for a file of a host snapshot: the
+ * host's name and the file's path on the host, so a finding keeps its identity
+ * when next week's snapshot of the host lies elsewhere or is archived), the
+ * flagged line's text with blanks
  * folded, its neighbour, and which occurrence of that same tuple in the file
  * (in position order) it is. Line numbers never enter, and the neighbour is
  * the next non-blank line — never a line above — so inserting or deleting
@@ -314,10 +343,11 @@ function compareResults(a: Result, b: Result): number {
  * files) a line names its own key, so the line alone identifies the finding
  * and appending a line after it (the usual edit) changes nothing.
  */
-function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
+function addSnippetsAndFingerprints(file: SourceFile, results: Result[], host: string | undefined): void {
   // Lines by index, not split (a large manifest has hundreds of thousands of lines, and few results).
   const at = lineIndexFor(file.text, file.parsed?.tree);
-  const norm = (text: string) => text.replace(/\s+/g, ' ').trim();
+  // A host's file is identified by the host and its path on the host, not by where the snapshot lies.
+  const identity = host !== undefined && file.hostPath !== undefined ? `${host}:${file.hostPath}` : file.path;
   const withNeighbour = file.language === 'kube' || file.language === 'cni';
   // Everything that depends on the whole line is computed once per line, so
   // that many results on one long line cost O(result) each, not O(line).
@@ -378,7 +408,7 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[]): void {
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
     let prefix = prefixes.get(k);
-    if (!prefix) prefixes.set(k, (prefix = createHash('sha256').update(`${r.ruleId}\0${r.file}\0${info.key}\0`)));
+    if (!prefix) prefixes.set(k, (prefix = createHash('sha256').update(`${r.ruleId}\0${identity}\0${info.key}\0`)));
     r.fingerprint = prefix.copy().update(String(n)).digest('hex').slice(0, 32);
     if (r.fix) {
       r.fix = { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, position: at.position(e.range[0], e.range[1]) })) };
@@ -398,8 +428,12 @@ function snippetWindow(text: string, position: Position): { text: string; column
   return { text: text.slice(from, from + SNIPPET_MAX), column: from + 1 };
 }
 
-function fingerprint(r: Result, normalizedLine: string, neighbour: string, occurrence: number): string {
-  return createHash('sha256').update(`${r.ruleId}\0${r.file}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
+function norm(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function fingerprint(r: Result, identity: string, normalizedLine: string, neighbour: string, occurrence: number): string {
+  return createHash('sha256').update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
 }
 
 /** Helper for rules: a related location from evidence. */

@@ -247,7 +247,8 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     file.parsed = parseText(t, cls.language);
     files.push(file);
   }
-  if (files.length > 0 || (scopes.length === 0 && hosts.length === 0)) {
+  // With several hosts, the repository scope (even without files) is where fleet rules see them all.
+  if (files.length > 0 || (scopes.length === 0 && hosts.length === 0) || scopes.length + hosts.length > 1) {
     scopes.push(new Scope({ kind: 'repository', name: '(repository)', files, config }));
   }
   return { scopes, diagnostics, missing, hosts, ...(reportOnly ? { reportOnly } : {}) };
@@ -263,7 +264,8 @@ export async function loadPathsAsync(paths: string[], options: LoadOptions): Pro
     if (r.scope) extra.push(r.scope);
   }
   if (extra.length === 0) return { ...loaded, hosts: [] };
-  const repo = loaded.scopes.filter((s) => s.kind === 'repository' && s.files.length > 0);
+  const hostCount = loaded.scopes.filter((s) => s.kind === 'host').length + extra.length;
+  const repo = loaded.scopes.filter((s) => s.kind === 'repository' && (s.files.length > 0 || hostCount > 1));
   const hostScopes = [...loaded.scopes.filter((s) => s.kind === 'host'), ...extra].sort((a, b) => (a.root! < b.root! ? -1 : a.root! > b.root! ? 1 : 0));
   return { ...loaded, scopes: [...hostScopes, ...repo], hosts: [] };
 }

@@ -18,6 +18,14 @@ export interface ReportDescriptor<M extends string> {
   node?: BaseNode;
   /** ...or an explicit position in `file`. */
   position?: Position;
+  /**
+   * ...or a location in a file of another scope, known only from a host's
+   * summary (a fleet rule, in the repository scope, reporting at one host's
+   * line): the result names that host, and its snippet and fingerprint come
+   * from `line`, the text of the line, as they would in the host's own scope
+   * (or, without it, from `key`, a stable text that stands for the location).
+   */
+  at?: { file: string; position: Position; host: string; hostPath?: string; line?: string; key?: string };
   /** Evidence: where the facts the finding rests on came from. */
   related?: Location[];
   fix?: Fix;

@@ -248,12 +248,56 @@ export interface HostSummary {
   calico?: HostCalicoFacts;
   /** What the node shows of its CNI: /etc/cni/net.d in the runtime's order, subnet.env, CNI device MTUs. */
   cni?: HostCniFacts;
+  /** The effective configured values of the networking keys (`net.*`) the host's sysctl files set (fleet rules compare them). */
+  sysctl?: SysctlSummary[];
+}
+
+/** One effective configured sysctl value of a host, where it is set. */
+export interface SysctlSummary {
+  key: string;
+  /** The value, blanks folded. */
+  value: string;
+  /** The display path of the file that sets it, and the value's position there. */
+  file: string;
+  position: Position;
+  /** The file's path on the host (`/etc/sysctl.d/90-net.conf`). */
+  hostPath?: string;
+  /** The text of the assignment's line (for the result's snippet and fingerprint). */
+  line: string;
 }
 
 /** The summary of a host scope. */
 export function summarizeHost(scope: Scope): HostSummary {
-  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope), cni: hostCniFacts(scope) };
+  const sysctl: SysctlSummary[] = [];
+  for (const set of scope.sysctlSets()) {
+    for (const s of set.settings()) {
+      if (!s.key.startsWith('net.')) continue;
+      const start = s.node.position.start.offset ?? 0;
+      const lineStart = s.file.text.lastIndexOf('\n', start - 1) + 1;
+      const nl = s.file.text.indexOf('\n', start);
+      const line = s.file.text.slice(lineStart, nl < 0 ? undefined : nl).replace(/\r$/, '');
+      sysctl.push({ key: s.key, value: s.value.trim().replace(/\s+/g, ' '), file: s.file.path, position: s.node.value.position, ...(s.file.hostPath !== undefined ? { hostPath: s.file.hostPath } : {}), line });
+    }
+  }
+  sysctl.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { name: scope.name, facts: scope.facts(), calico: hostCalicoFacts(scope), cni: hostCniFacts(scope), sysctl };
 }
+
+/**
+ * Every host of the run, as summaries (fleet rules, in the repository scope):
+ * the hosts linted elsewhere (`audit`, `merge`), or the run's host scopes.
+ */
+export function fleetHosts(scope: Scope): HostSummary[] {
+  if (scope.cluster) return scope.cluster;
+  let hosts = summaries.get(scope);
+  if (!hosts) {
+    hosts = scope.run.filter((s) => s.kind === 'host').map(summarizeHost);
+    summaries.set(scope, hosts);
+  }
+  return hosts;
+}
+
+const summaries = new WeakMap<Scope, HostSummary[]>();
 
 export class Scope {
   readonly kind: 'host' | 'repository';

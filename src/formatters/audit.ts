@@ -19,6 +19,7 @@
  *     "results": [ … ],
  *     "hosts": [
  *       { "host": "db01", "path": "fleet/db01.tgz", "form": "archive",   // directory | sosreport | archive
+ *         "role": "host",                                               // kubernetes-node | host
  *         "kubernetesNode": false, "kernel": "3.10.0-1160.el7.x86_64",   // null when unknown
  *         "errorCount": 1, "warningCount": 0, "noteCount": 0 }
  *     ],
@@ -32,23 +33,14 @@
  */
 import picocolors from 'picocolors';
 import type { HostOutcome } from '../audit/host.js';
-import type { FileReport, LintReport, Result, RuleMeta, Severity } from '../types.js';
+import type { FileReport, FleetHost, LintReport, Result, RuleMeta, Severity } from '../types.js';
 import { escapeText } from '../util/escape.js';
 import { toJsonResult, JSON_FORMAT_VERSION } from './json.js';
 import { isSuppressed, visibleResults, type Counts, type FormatOptions, type Formatter } from './shared.js';
 import { stylishFiles, stylishSummary } from './stylish.js';
 
 /** One host in the fleet summary. */
-export interface HostRecord {
-  host: string;
-  path: string;
-  form: HostOutcome['form'];
-  kubernetesNode: boolean | null;
-  kernel: string | null;
-  errorCount: number;
-  warningCount: number;
-  noteCount: number;
-}
+export type HostRecord = FleetHost;
 
 export interface FleetSummary extends Counts {
   files: number;
@@ -77,7 +69,7 @@ export class FleetTally {
 
   host(outcome: HostOutcome, files: FileReport[]): HostRecord {
     const counts = this.files(files);
-    const record: HostRecord = { host: outcome.host, path: outcome.path, form: outcome.form, kubernetesNode: outcome.kubernetesNode, kernel: outcome.kernel, ...counts };
+    const record: HostRecord = { host: outcome.host, path: outcome.path, form: outcome.form, role: outcome.kubernetesNode ? 'kubernetes-node' : 'host', kubernetesNode: outcome.kubernetesNode, kernel: outcome.kernel, ...counts };
     this.summary.hosts++;
     if (counts.errorCount > 0) this.summary.hostsWithErrors++;
     this.summary.records.push(record);
@@ -242,6 +234,7 @@ export function bufferedAudit(formatter: Formatter, options: FormatOptions, base
         errorCount: summary.errorCount,
         warningCount: summary.warningCount,
         noteCount: summary.noteCount,
+        hosts: summary.records,
       };
       write(formatter(report, { ...options, hosts: summary.records.map((r) => r.host) }));
     },

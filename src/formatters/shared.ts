@@ -36,6 +36,8 @@ export interface FormatOptions {
    * testsuite per host instead of one per file.
    */
   hosts?: string[];
+  /** The NDJSON header's run information (what command, configuration and shard produced the output). */
+  ndjson?: import('./ndjson.js').NdjsonRunInfo;
   /** GitHub code scanning's limits (tests lower them). */
   sarifLimits?: { resultsPerRun: number; locationsPerResult: number };
 }

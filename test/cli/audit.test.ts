@@ -56,7 +56,7 @@ Fleet summary
       version: 1,
       tool: { name: 'hostlint', version: expect.any(String) },
       results: [],
-      hosts: [{ host: 'web01', path: 'fleet/web01', form: 'directory', kubernetesNode: null, kernel: '5.15.0-91-generic', errorCount: 0, warningCount: 0, noteCount: 0 }],
+      hosts: [{ host: 'web01', path: 'fleet/web01', form: 'directory', role: 'host', kubernetesNode: null, kernel: '5.15.0-91-generic', errorCount: 0, warningCount: 0, noteCount: 0 }],
       rules: [],
       summary: { files: 0, errorCount: 0, warningCount: 0, noteCount: 0, hosts: 1, hostsWithErrors: 0 },
     });

@@ -36,7 +36,7 @@ describe('usage', () => {
   it('an unknown format is a usage error', async () => {
     const r = await runCli(['-f', 'xml'], { cwd: writeTree({}) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown format `xml` (choose from stylish, json, sarif, github, junit, gitlab)');
+    expect(r.stderr).toContain('unknown format `xml` (choose from stylish, json, sarif, github, junit, gitlab, ndjson, html)');
   });
 
   it('a path that does not exist: message, other paths still linted, exit 2', async () => {

@@ -195,7 +195,7 @@ describe('hostlint collect', () => {
       ].sort((a, b) => (String(a[3]) < String(b[3]) ? -1 : String(a[3]) > String(b[3]) ? 1 : Number(a[4]) - Number(b[4]))));
       // The facts came from the collected files: kernel, Kubernetes node, NAT from the MASQUERADE rule.
       expect(doc.hosts).toEqual([
-        { host: 'node9', path: 'node9.tgz', form: 'archive', kubernetesNode: true, kernel: '3.10.0-1160.el7.x86_64', errorCount: expect.any(Number), warningCount: expect.any(Number), noteCount: expect.any(Number) },
+        { host: 'node9', path: 'node9.tgz', form: 'archive', role: 'kubernetes-node', kubernetesNode: true, kernel: '3.10.0-1160.el7.x86_64', errorCount: expect.any(Number), warningCount: expect.any(Number), noteCount: expect.any(Number) },
       ]);
       const tw = doc.results.find((x: { ruleId: string }) => x.ruleId === 'sysctl-tw-recycle');
       expect(tw.related.map((l: { file: string }) => l.file)).toContain('node9.tgz!/node9/proc/sys/kernel/osrelease');

@@ -8,8 +8,8 @@ import { sarif } from '../../src/formatters/sarif.js';
 import { stylish } from '../../src/formatters/stylish.js';
 
 describe('formatter registry', () => {
-  it('has stylish, json, sarif, github, junit and gitlab', () => {
-    expect(Object.keys(formatters).sort()).toEqual(['github', 'gitlab', 'json', 'junit', 'sarif', 'stylish']);
+  it('has stylish, json, sarif, github, junit, gitlab, ndjson and html', () => {
+    expect(Object.keys(formatters).sort()).toEqual(['github', 'gitlab', 'html', 'json', 'junit', 'ndjson', 'sarif', 'stylish']);
     expect(getFormatter('junit')).toBe(junit);
     expect(getFormatter('gitlab')).toBe(gitlab);
     expect(getFormatter('github')).toBe(github);

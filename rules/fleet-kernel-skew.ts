@@ -1,0 +1,106 @@
+import { defineRule, fleetHosts, type HostSummary, type Location } from '../src/rule-api.js';
+
+/**
+ * Kernel versions where TCP behaviour the rules know about changes (see
+ * sysctl-timestamps-value and sysctl-tw-recycle / sysctl-removed-key).
+ */
+const BOUNDARIES: Array<{ version: string; change: string }> = [
+  { version: '4.10.0', change: 'TCP timestamps get a random offset per connection from 4.10 on' },
+  { version: '4.12.0', change: '`net.ipv4.tcp_tw_recycle` exists before 4.12 and is gone from 4.12 on' },
+];
+
+function compare(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+export default defineRule({
+  meta: {
+    id: 'fleet-kernel-skew',
+    type: 'suggestion',
+    description: 'Require the Kubernetes nodes of a cluster to be on the same side of the kernel versions where TCP behaviour changes',
+    rationale: [
+      'Pods move between nodes, and a Service sends each connection to any of them: when some nodes of a cluster run a kernel from before a change in TCP behaviour and others from after it, the same workload behaves differently depending on where it lands, and a problem shows up only for some connections — the intermittent kind that is hardest to find. Two such changes matter for the rules of hostlint: Linux 4.10 gives every connection its own random TCP timestamp offset (`tcp_timestamps = 2` turns that off again, and only means something from 4.10 on), and Linux 4.12 removed `net.ipv4.tcp_tw_recycle`, which on older kernels drops SYNs from clients behind NAT.',
+      'In a fleet audit (`hostlint audit`, `hostlint merge`; also `hostlint lint` of several snapshots) hostlint takes the kernel release of every Kubernetes node it knows it of, and for each of those versions that some nodes run before and some after, it reports the nodes on the smaller side (the older side when the sides are equal), at their kernel release, as a note: finish the upgrade, or check that the settings the other rules report hold on both sides.',
+    ].join('\n\n'),
+    severity: 'note',
+    languages: ['fact'],
+    messages: {
+      skew: 'Kernel {{release}} of {{host}} is {{side}} {{version}}, while {{others}} of the {{total}} Kubernetes nodes are not: {{change}}',
+    },
+    sources: [
+      { title: 'tcp(7): tcp_timestamps value 2 (no random offsets) is meaningful since Linux 4.10; tcp_tw_recycle existed in Linux 2.4 to 4.11', url: 'https://man7.org/linux/man-pages/man7/tcp.7.html' },
+      { title: 'Linux commit 4396e46187ca "tcp: remove tcp_tw_recycle" (first released in 4.12)', url: 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=4396e46187ca5070219b81773c4e65088dac50cc' },
+      { title: 'Linux commit 95a22caee396 "tcp: randomize tcp timestamp offsets for each connection" (4.10)', url: 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=95a22caee396cef0bb2ca8fafdd82966a49367bb' },
+    ],
+    tags: ['kernel', 'fleet', 'tcp', 'consistency'],
+    fixable: false,
+    examples: [
+      {
+        title: 'One node of three still on a RHEL 7 kernel',
+        filename: 'node03/proc/sys/kernel/osrelease',
+        code: '3.10.0-1160.el7.x86_64\n',
+        files: Object.fromEntries(
+          ['node01', 'node02', 'node03'].flatMap((n) => [
+            ...(n === 'node03' ? [] : [[`${n}/proc/sys/kernel/osrelease`, '5.4.0-150-generic\n']]),
+            [`${n}/etc/sysctl.conf`, '# distribution defaults\n'],
+            [`${n}/var/lib/kubelet/config.yaml`, 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n'],
+          ]),
+        ),
+        expect: 2,
+      },
+      {
+        title: 'Different kernels, all after the changes',
+        filename: 'node03/proc/sys/kernel/osrelease',
+        code: '6.1.0-18-amd64\n',
+        files: Object.fromEntries(
+          ['node01', 'node02', 'node03'].flatMap((n) => [
+            ...(n === 'node03' ? [] : [[`${n}/proc/sys/kernel/osrelease`, '5.4.0-150-generic\n']]),
+            [`${n}/etc/sysctl.conf`, '# distribution defaults\n'],
+            [`${n}/var/lib/kubelet/config.yaml`, 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n'],
+          ]),
+        ),
+        expect: 'valid',
+      },
+    ],
+  },
+  create(context) {
+    const scope = context.scope;
+    return {
+      scope() {
+        if (scope.kind !== 'repository') return;
+        const nodes: Array<{ host: HostSummary; release: string; version: string }> = [];
+        for (const host of fleetHosts(scope)) {
+          const f = host.facts;
+          if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.kernel.known) continue;
+          nodes.push({ host, release: f.kernel.value.release, version: f.kernel.value.version });
+        }
+        if (nodes.length < 2) return;
+        for (const { version, change } of BOUNDARIES) {
+          const before = nodes.filter((n) => compare(n.version, version) < 0);
+          const after = nodes.filter((n) => compare(n.version, version) >= 0);
+          if (before.length === 0 || after.length === 0) continue;
+          const [odd, rest, side] = after.length < before.length ? [after, before, 'at or after'] : [before, after, 'before'];
+          const v = version.replace(/\.0$/, '');
+          for (const n of odd) {
+            const evidence = n.host.facts.kernel.known ? n.host.facts.kernel.evidence[0] : undefined;
+            if (!evidence) continue;
+            const other = rest[0]!;
+            const otherEvidence = other.host.facts.kernel.known ? other.host.facts.kernel.evidence[0] : undefined;
+            const related: Location[] = otherEvidence
+              ? [{ file: otherEvidence.file, position: otherEvidence.position ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, message: `Kernel ${other.release} on ${other.host.name}, ${side === 'before' ? 'at or after' : 'before'} ${v} like ${rest.length} of the ${nodes.length} Kubernetes nodes` }]
+              : [];
+            context.report({
+              messageId: 'skew',
+              at: { file: evidence.file, position: evidence.position ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, host: n.host.name, key: `kernel ${n.release} ${v}` },
+              data: { release: n.release, host: n.host.name, side, version: v, others: rest.length, total: nodes.length, change },
+              related,
+            });
+          }
+        }
+      },
+    };
+  },
+});
