@@ -32,6 +32,9 @@ export type { HostOutcome } from './host.js';
 
 export interface AuditOptions {
   paths: string[];
+  /** `--ignore-pattern` globs (relative to `cwd`); `.gitignore` files do not apply: an audit takes what it is given. */
+  ignorePatterns?: string[];
+  noIgnore?: boolean;
   cwd: string;
   config: Config;
   /** Absolute path of the configuration file (workers load it themselves). */
@@ -91,6 +94,7 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
     path: shown,
     form: ref.kind === 'archive' ? 'archive' : 'directory',
     files: [{ path: shown, host, results: [{ ruleId: INTERNAL_ERROR, severity: 'error', message, file: shown, position: { start: zero, end: zero }, related: [], host }] }],
+    fileCount: 1,
     ruleIds: [INTERNAL_ERROR],
     errorCount: 1,
     warningCount: 0,
@@ -103,7 +107,7 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const { cwd, config } = options;
   const unused = options.reportUnusedDisableDirectives ?? 'off';
-  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true });
+  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true, gitignore: false, ignorePatterns: options.ignorePatterns ?? [], noIgnore: options.noIgnore ?? false });
   const repositoryScopes = loaded.scopes.filter((s) => s.kind === 'repository');
   const joins = repositoryScopes.some((s) => s.files.length > 0);
   const refs = loaded.hosts;

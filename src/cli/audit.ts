@@ -10,6 +10,7 @@ import path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
 import { runAudit } from '../audit/run.js';
 import type { Config } from '../config/load.js';
+import { lintedFileCount } from '../engine/baseline.js';
 import { builtinMetas, INTERNAL_ERROR } from '../engine/builtin.js';
 import { bufferedAudit, FleetTally, jsonAudit, onlyErrorFiles, stylishAudit, type AuditWriter } from '../formatters/audit.js';
 import { getFormatter } from '../formatters/index.js';
@@ -17,9 +18,13 @@ import type { FormatOptions } from '../formatters/shared.js';
 import type { FileReport, RuleMeta, Severity } from '../types.js';
 import type { Io } from './main.js';
 import { version } from './main.js';
+import { noSnapshotLine } from './nothing.js';
 
 export interface AuditCommand {
   paths: string[];
+  /** `--ignore-pattern`s and `--no-ignore` (.gitignore does not apply to an audit). */
+  ignorePatterns: string[];
+  noIgnore: boolean;
   config: Config;
   formatName: string;
   maxWarnings: number;
@@ -27,7 +32,7 @@ export interface AuditCommand {
   concurrency: number | undefined;
   /** Per-host timeout of the worker threads (`--host-timeout`, in ms). */
   hostTimeoutMs?: number | undefined;
-  values: { quiet?: boolean; color?: boolean; 'no-color'?: boolean; 'output-file'?: string; 'include-suppressed'?: boolean; 'sarif-category'?: string; 'no-snippets'?: boolean };
+  values: { 'pass-on-no-files'?: boolean; quiet?: boolean; color?: boolean; 'no-color'?: boolean; 'output-file'?: string; 'include-suppressed'?: boolean; 'sarif-category'?: string; 'no-snippets'?: boolean };
   io: Io;
 }
 
@@ -67,12 +72,15 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   };
 
   const toolVersion = version();
-  const writer: AuditWriter =
-    cmd.formatName === 'stylish'
-      ? stylishAudit(formatOptions, write)
-      : cmd.formatName === 'json'
-        ? jsonAudit(formatOptions, toolVersion, write)
-        : bufferedAudit(getFormatter(cmd.formatName)!, formatOptions, { cwd, toolVersion }, write);
+  // Made on first use: an audit that finds no host writes no report (see below).
+  let made: AuditWriter | undefined;
+  const writer = (): AuditWriter =>
+    (made ??=
+      cmd.formatName === 'stylish'
+        ? stylishAudit(formatOptions, write)
+        : cmd.formatName === 'json'
+          ? jsonAudit(formatOptions, toolVersion, write)
+          : bufferedAudit(getFormatter(cmd.formatName)!, formatOptions, { cwd, toolVersion }, write));
   const tally = new FleetTally();
   const ruleIds = new Set<string>();
   let internalError = false;
@@ -86,6 +94,8 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   try {
     const run = await runAudit({
       paths: cmd.paths,
+      ignorePatterns: cmd.ignorePatterns,
+      noIgnore: cmd.noIgnore,
       cwd,
       config,
       ...(config.file ? { configFile: config.file } : {}),
@@ -100,20 +110,25 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
         if (outcome.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) internalError = true;
         const files = shown(outcome.files);
         tally.host(outcome, files);
-        writer.host({ ...outcome, files });
+        writer().host({ ...outcome, files });
       },
     });
     for (const m of run.missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
+    if (run.hostCount === 0 && run.missing.length === 0 && !values['pass-on-no-files']) {
+      progress.clear();
+      io.stderr(noSnapshotLine(cmd.paths));
+      return 2;
+    }
     for (const r of run.repository.rules) ruleIds.add(r.id);
     if (run.repository.files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) internalError = true;
     const repoFiles = shown(run.repository.files);
-    tally.files(repoFiles);
-    writer.repository(repoFiles);
+    tally.files(repoFiles, lintedFileCount(run.repository));
+    writer().repository(repoFiles);
     progress.clear();
     progress.stop();
     const metas = new Map<string, RuleMeta>(allRules.map((r) => [r.meta.id, r.meta]));
     const rules = [...ruleIds].sort().map((id) => metas.get(id) ?? builtinMetas[id]!).filter(Boolean);
-    writer.end(tally.summary, rules);
+    writer().end(tally.summary, rules);
     if (fd !== undefined) {
       closeSync(fd);
       fd = undefined;

@@ -26,6 +26,7 @@ import { writeFixedFile } from './fix-write.js';
 import { writeAtomically } from './output.js';
 import { auditCommand } from './audit.js';
 import { collectScript } from '../collect/index.js';
+import { nothingToLintLine } from './nothing.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -71,6 +72,10 @@ Options:
       --max-file-size SIZE            Do not read files larger than SIZE (bytes, or e.g. 64M; default 8M)
       --host-timeout SECONDS          \`audit\`: stop a worker that spends longer on one host (default 120); the host gets an internal-error
       --no-snippets                   Leave the flagged line's text out of the output (SARIF context snippets)
+      --ignore-pattern PATTERN        Do not lint files matching PATTERN (a glob relative to the working
+                                      directory; repeatable), besides .gitignore and the configuration's ignores
+      --no-ignore                     Lint ignored files too (.gitignore, configuration ignores, --ignore-pattern)
+      --pass-on-no-files              Exit 0 when a directory holds nothing to lint (\`audit\`: no host snapshot)
       --stdin                         Lint standard input (also: a PATH of -)
       --stdin-filename NAME           The path standard input is linted as (decides its language)
       --color, --no-color             Force or disable colours (default: on for a terminal)
@@ -134,6 +139,9 @@ async function run(argv: string[], io: Io): Promise<number> {
         'write-baseline': { type: 'string' },
         'max-file-size': { type: 'string' },
         'no-snippets': { type: 'boolean' },
+        'pass-on-no-files': { type: 'boolean' },
+        'ignore-pattern': { type: 'string', multiple: true },
+        'no-ignore': { type: 'boolean' },
         stdin: { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         color: { type: 'boolean' },
@@ -207,10 +215,14 @@ async function run(argv: string[], io: Io): Promise<number> {
     const found = findConfigFile(cwd);
     config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
   }
+  const ignoreOptions = { ignorePatterns: values['ignore-pattern'] ?? [], noIgnore: values['no-ignore'] ?? false };
+  for (const p of ignoreOptions.ignorePatterns) {
+    if (p === '' || p.startsWith('!')) throw new UsageError(`--ignore-pattern takes a glob of files to leave out (not empty, not negated with !): ${JSON.stringify(p)}`);
+  }
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
     if (values.fix || values['fix-dry-run'] || values.baseline || values['write-baseline']) throw new UsageError('`hostlint audit` does not take --fix, --fix-dry-run, --baseline or --write-baseline');
-    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, values, io });
+    return auditCommand({ paths: paths.length ? paths : ['.'], ...ignoreOptions, config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, values, io });
   }
 
   const useStdin = values.stdin || paths.includes('-');
@@ -237,11 +249,16 @@ async function run(argv: string[], io: Io): Promise<number> {
       scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
     }
   } else {
-    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) });
+    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...ignoreOptions, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) });
     scopes = loaded.scopes;
     diagnostics = loaded.diagnostics;
     missing = loaded.missing;
     reportOnly = loaded.reportOnly;
+    if (loaded.nothingUnder.length > 0 && !values['pass-on-no-files']) {
+      for (const m of missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
+      for (const arg of loaded.nothingUnder) io.stderr(nothingToLintLine(arg));
+      return 2;
+    }
   }
   for (const m of missing) io.stderr(`hostlint: no such file or directory: ${m}\n`);
 

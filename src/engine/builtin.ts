@@ -8,6 +8,8 @@ export const PARSE_ERROR = 'parse-error';
 export const READ_ERROR = 'read-error';
 export const UNUSED_DIRECTIVE = 'unused-disable-directive';
 export const INTERNAL_ERROR = 'internal-error';
+export const IGNORED_FILE = 'ignored-file';
+export const IGNORED_FILE_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to override.';
 
 export const builtinMetas: Record<string, RuleMeta> = {
   [PARSE_ERROR]: {
@@ -52,6 +54,20 @@ export const builtinMetas: Record<string, RuleMeta> = {
     },
     sources: [{ title: 'ESLint: --report-unused-disable-directives', url: 'https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives' }],
     tags: ['directives'],
+    fixable: false,
+    examples: [],
+  },
+  [IGNORED_FILE]: {
+    id: IGNORED_FILE,
+    type: 'suggestion',
+    description: 'Report files named on the command line that an ignore pattern excludes',
+    rationale:
+      'A file named explicitly but matched by the configuration\'s `ignores` or an `--ignore-pattern` is not linted. Saying so, as ESLint does, tells the user why a file they asked about has no findings; `--no-ignore` lints it.',
+    severity: 'warning',
+    languages: ['sysctl', 'sysctl-dump', 'resolv', 'kube', 'felix', 'cni', 'fact'],
+    messages: { ignored: IGNORED_FILE_MESSAGE },
+    sources: [{ title: 'ESLint: Ignore files (explicitly passed ignored files)', url: 'https://eslint.org/docs/latest/use/configure/ignore' }],
+    tags: ['input'],
     fixable: false,
     examples: [],
   },
