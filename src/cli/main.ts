@@ -27,6 +27,7 @@ import { writeAtomically } from './output.js';
 import { auditCommand } from './audit.js';
 import { collectScript } from '../collect/index.js';
 import { nothingToLintLine } from './nothing.js';
+import { unrenderedNote } from '../engine/unrendered.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -242,6 +243,10 @@ async function run(argv: string[], io: Io): Promise<number> {
     const size = Buffer.byteLength(text, 'utf8');
     if (size > limit) {
       diagnostics = [{ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File ${overLimitReason(size, limit)}` }];
+      scopes = [];
+    } else if (language === 'kube' && unrenderedNote({ abs, rel: displayPath(cwd, abs), cwd, text })) {
+      // A template on standard input: the note, no rules (render it first).
+      diagnostics = [unrenderedNote({ abs, rel: displayPath(cwd, abs), cwd, text })!];
       scopes = [];
     } else {
       const file = sourceFile({ path: displayPath(cwd, abs), absolutePath: abs, language, text });

@@ -12,9 +12,10 @@ import { parseFelix } from '../parsers/felix.js';
 import { parseResolv } from '../parsers/resolv.js';
 import { parseSysctl } from '../parsers/sysctl.js';
 import { parseKube } from '../parsers/yaml.js';
-import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types.js';
+import type { FactFileKind, KubeRoot, LanguageId, ParseResult, SourceFile } from '../types.js';
 import { IGNORED_FILE, IGNORED_FILE_MESSAGE, PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { ignorePatternMatcher, walkDirectory } from './discover.js';
+import { unrenderedNote, KustomizeIndex } from './unrendered.js';
 import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
 import { decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
@@ -254,6 +255,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
   hosts.sort((a, b) => (refPath(a) < refPath(b) ? -1 : refPath(a) > refPath(b) ? 1 : 0));
 
   const files: SourceFile[] = [];
+  const kustomize = new KustomizeIndex(maxBytes);
   for (const [abs, { explicit, from }] of [...repoFiles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const rel = displayPath(cwd, abs);
     const relToConfig = path.relative(config.base, abs).split(path.sep).join('/');
@@ -276,8 +278,15 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     if (from) from.found = true;
     const t = read();
     if (t === undefined) continue;
+    const parsed = parseText(t, cls.language);
+    // Templates and Kustomize patches are not objects until rendered: one note, no rules.
+    const note = cls.language === 'kube' ? unrenderedNote({ abs, rel, cwd, text: t, tree: parsed.tree as KubeRoot, kustomize }) : undefined;
+    if (note) {
+      diagnostics.push(note);
+      continue;
+    }
     const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
-    file.parsed = parseText(t, cls.language);
+    file.parsed = parsed;
     files.push(file);
   }
   if (files.length > 0 || (scopes.length === 0 && hosts.length === 0)) {
