@@ -463,6 +463,11 @@ export interface LintReport {
   /** Absolute working directory. */
   cwd: string;
   files: FileReport[];
+  /**
+   * Display paths of every file read and linted, with or without results
+   * (`files` holds only those with results). Absent in reports made elsewhere.
+   */
+  linted?: string[];
   /** Every rule that was enabled in the run (SARIF describes them all). */
   rules: RuleMeta[];
   toolVersion: string;

@@ -13,6 +13,7 @@ import type { Rule } from '../engine/rule.js';
 import { summarizeHost, type HostSummary } from '../engine/scope.js';
 import { archiveSuffix } from '../engine/archive.js';
 import type { FileReport, Severity } from '../types.js';
+import { lintedFileCount } from '../engine/baseline.js';
 
 export interface HostLintOptions {
   cwd: string;
@@ -34,6 +35,8 @@ export interface HostOutcome {
   form: 'directory' | 'sosreport' | 'archive';
   /** Results by file, in the engine's order (fingerprinted; suppressed ones marked). */
   files: FileReport[];
+  /** Files linted (with or without results). */
+  fileCount: number;
   /** Ids of the rules and built-in diagnostics the run used for this host. */
   ruleIds: string[];
   errorCount: number;
@@ -75,6 +78,7 @@ export async function lintHost(ref: HostRef, options: HostLintOptions): Promise<
     path: displayPath(cwd, file),
     form: loaded.snapshot?.form ?? (ref.kind === 'archive' ? 'archive' : 'directory'),
     files: report.files,
+    fileCount: lintedFileCount(report),
     ruleIds: report.rules.map((r) => r.id),
     errorCount: report.errorCount,
     warningCount: report.warningCount,

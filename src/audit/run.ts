@@ -34,6 +34,9 @@ export type { HostOutcome } from './host.js';
 
 export interface AuditOptions {
   paths: string[];
+  /** `--ignore-pattern` globs (relative to `cwd`); `.gitignore` files do not apply: an audit takes what it is given. */
+  ignorePatterns?: string[];
+  noIgnore?: boolean;
   cwd: string;
   config: Config;
   /** Absolute path of the configuration file (workers load it themselves). */
@@ -107,6 +110,7 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
     path: shown,
     form: ref.kind === 'archive' ? 'archive' : 'directory',
     files: [{ path: shown, host, results: [{ ruleId: INTERNAL_ERROR, severity: 'error', message, file: shown, position: { start: zero, end: zero }, related: [], host }] }],
+    fileCount: 1,
     ruleIds: [INTERNAL_ERROR],
     errorCount: 1,
     warningCount: 0,
@@ -119,7 +123,7 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const { cwd, config } = options;
   const unused = options.reportUnusedDisableDirectives ?? 'off';
-  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true });
+  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true, gitignore: false, ignorePatterns: options.ignorePatterns ?? [], noIgnore: options.noIgnore ?? false });
   const repositoryScopes = loaded.scopes.filter((s) => s.kind === 'repository');
   const all = loaded.hosts;
   const refFile = (r: HostRef) => (r.kind === 'directory' ? r.root : r.file);

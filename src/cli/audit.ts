@@ -13,7 +13,7 @@ import type { HostOutcome } from '../audit/host.js';
 import { runAudit } from '../audit/run.js';
 import type { Shard } from '../audit/shard.js';
 import type { Config } from '../config/load.js';
-import { applyBaseline, baselineFingerprints } from '../engine/baseline.js';
+import { applyBaseline, baselineFingerprints, lintedFileCount } from '../engine/baseline.js';
 import { builtinMetas, INTERNAL_ERROR } from '../engine/builtin.js';
 import { bufferedAudit, FleetTally, jsonAudit, onlyErrorFiles, stylishAudit, type AuditWriter } from '../formatters/audit.js';
 import { getFormatter } from '../formatters/index.js';
@@ -27,9 +27,13 @@ import { version, writeErrorText } from './main.js';
 import { openOutput, writeOutputFile, type OutputTarget } from './output.js';
 import { escapeText, safeReport } from '../util/escape.js';
 import { useColor } from './options.js';
+import { noSnapshotLine } from './nothing.js';
 
 export interface AuditCommand {
   paths: string[];
+  /** `--ignore-pattern`s and `--no-ignore` (.gitignore does not apply to an audit). */
+  ignorePatterns: string[];
+  noIgnore: boolean;
   config: Config;
   formatName: string;
   maxWarnings: number;
@@ -39,7 +43,7 @@ export interface AuditCommand {
   hostTimeoutMs?: number | undefined;
   /** `--shard INDEX/COUNT`: lint only this shard's hosts, leave the repository scope to `merge`. */
   shard?: Shard | undefined;
-  values: FleetValues;
+  values: FleetValues & { 'pass-on-no-files'?: boolean };
   io: Io;
 }
 
@@ -83,7 +87,9 @@ export class FleetOutput {
   /** Where the report goes (src/cli/output.ts): a temporary file next to the target, or the device or FIFO itself. */
   private out: OutputTarget | undefined;
   private readonly outputFile: string | undefined;
-  private readonly writer: AuditWriter;
+  /** Made on first use: an audit that finds no host writes no report. */
+  private made: AuditWriter | undefined;
+  private readonly makeWriter: () => AuditWriter;
   private readonly progress: Progress;
   private readonly baseline: Set<string> | undefined;
   /** `--write-baseline`: the results that count now, collected for the file. */
@@ -136,7 +142,7 @@ export class FleetOutput {
       }
     };
     const toolVersion = version();
-    this.writer =
+    this.makeWriter = () =>
       formatName === 'stylish'
         ? stylishAudit(this.formatOptions, write)
         : formatName === 'json'
@@ -144,6 +150,10 @@ export class FleetOutput {
           : formatName === 'ndjson'
             ? ndjsonAudit(this.formatOptions, toolVersion, write)
             : bufferedAudit(getFormatter(formatName)!, this.formatOptions, { cwd, toolVersion }, write);
+  }
+
+  private get writer(): AuditWriter {
+    return (this.made ??= this.makeWriter());
   }
 
   /** The results shown: baseline applied, then --quiet and --no-snippets. */
@@ -173,11 +183,11 @@ export class FleetOutput {
     this.writer.host({ ...outcome, files, record } as HostOutcome);
   }
 
-  repository(files: FileReport[], ruleIds: Iterable<string>): void {
+  repository(files: FileReport[], ruleIds: Iterable<string>, linted = files.length): void {
     for (const id of ruleIds) this.ruleIds.add(id);
     if (files.some((f) => f.results.some((r) => r.ruleId === INTERNAL_ERROR))) this.internalError = true;
     const shown = this.shown(files);
-    this.tally.files(shown);
+    this.tally.files(shown, linted);
     this.writer.repository(shown);
   }
 
@@ -213,6 +223,12 @@ export class FleetOutput {
     return 0;
   }
 
+  /** Nothing to report (no host found): no report is written, the output file is left as it was. */
+  discard(): void {
+    this.progress.clear();
+    this.progress.stop();
+  }
+
   /** After a failure: the partial output file is removed. */
   close(): void {
     this.progress.stop();
@@ -238,6 +254,8 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   try {
     const run = await runAudit({
       paths: cmd.paths,
+      ignorePatterns: cmd.ignorePatterns,
+      noIgnore: cmd.noIgnore,
       cwd,
       config,
       ...(config.file ? { configFile: config.file } : {}),
@@ -254,7 +272,12 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
       onHost: (outcome) => out.host(outcome),
     });
     for (const m of run.missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
-    out.repository(run.repository.files, run.repository.rules.map((r) => r.id));
+    if (run.hostCount === 0 && run.missing.length === 0 && !values['pass-on-no-files']) {
+      out.discard();
+      io.stderr(noSnapshotLine(cmd.paths));
+      return 2;
+    }
+    out.repository(run.repository.files, run.repository.rules.map((r) => r.id), lintedFileCount(run.repository));
     return out.end(run.missing.length > 0);
   } finally {
     out.close();

@@ -33,6 +33,8 @@ import { collectScript } from '../collect/index.js';
 import { escapeText, neutralizeOutput, safeReport } from '../util/escape.js';
 import { COMMANDS, notApplicable, optionsHelp, optionTable, parseArgsOptions, useColor, type Command } from './options.js';
 import { didYouMean } from '../suggest.js';
+import { nothingToLintLine } from './nothing.js';
+import { unrenderedNote } from '../engine/unrendered.js';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -176,10 +178,14 @@ async function run(argv: string[], io: Io): Promise<number> {
     shard = parsedShard;
     if (values.baseline || values['write-baseline']) throw new UsageError('a shard does not take --baseline or --write-baseline: give them to `hostlint merge`');
   }
+  const ignoreOptions = { ignorePatterns: values['ignore-pattern'] ?? [], noIgnore: values['no-ignore'] ?? false };
+  for (const p of ignoreOptions.ignorePatterns) {
+    if (p === '' || p.startsWith('!')) throw new UsageError(`--ignore-pattern takes a glob of files to leave out (not empty, not negated with !): ${JSON.stringify(p)}`);
+  }
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');
     if (values.fix || values['fix-dry-run']) throw new UsageError('`hostlint audit` does not take --fix or --fix-dry-run');
-    return auditCommand({ paths: paths.length ? paths : ['.'], config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, shard, values, io });
+    return auditCommand({ paths: paths.length ? paths : ['.'], ...ignoreOptions, config, formatName, maxWarnings, unusedSeverity, concurrency, hostTimeoutMs, shard, values, io });
   }
   if (command === 'merge') {
     if (values.fix || values['fix-dry-run'] || values.stdin) throw new UsageError('`hostlint merge` does not take --fix, --fix-dry-run or --stdin');
@@ -205,17 +211,26 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (size > limit) {
       diagnostics = [{ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File ${overLimitReason(size, limit)}` }];
       scopes = [];
+    } else if (language === 'kube' && unrenderedNote({ abs, rel: displayPath(cwd, abs), cwd, text })) {
+      // A template on standard input: the note, no rules (render it first).
+      diagnostics = [unrenderedNote({ abs, rel: displayPath(cwd, abs), cwd, text })!];
+      scopes = [];
     } else {
       const file = sourceFile({ path: displayPath(cwd, abs), absolutePath: abs, language, text });
       file.parsed = parseText(text, language);
       scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
     }
   } else {
-    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) });
+    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...ignoreOptions, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) });
     scopes = loaded.scopes;
     diagnostics = loaded.diagnostics;
     missing = loaded.missing;
     reportOnly = loaded.reportOnly;
+    if (loaded.nothingUnder.length > 0 && !values['pass-on-no-files']) {
+      for (const m of missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
+      for (const arg of loaded.nothingUnder) io.stderr(nothingToLintLine(arg));
+      return 2;
+    }
   }
   for (const m of missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
 

@@ -236,6 +236,7 @@ export async function mergeCommand(cmd: MergeCommand): Promise<number> {
         path: record.path,
         form: record.form,
         files,
+        fileCount: record.files ?? files.length,
         ruleIds: [],
         errorCount: record.errorCount,
         warningCount: record.warningCount,

@@ -49,5 +49,17 @@ export function recount(report: LintReport): LintReport {
 
 /** Keep only the files `keep` accepts (counts follow). */
 export function filterFiles(report: LintReport, keep: (path: string) => boolean): LintReport {
-  return recount({ ...report, files: report.files.filter((f) => keep(f.path)) });
+  return recount({ ...report, files: report.files.filter((f) => keep(f.path)), ...(report.linted ? { linted: report.linted.filter(keep) } : {}) });
+}
+
+/**
+ * Files linted, with or without results: the files read, and any other file a
+ * result names (one that could not be read). Reports made without `linted`
+ * count the files with results.
+ */
+export function lintedFileCount(report: Pick<LintReport, 'files' | 'linted'>): number {
+  if (!report.linted) return report.files.length;
+  const all = new Set(report.linted);
+  for (const f of report.files) all.add(f.path);
+  return all.size;
 }

@@ -8,6 +8,10 @@ export const PARSE_ERROR = 'parse-error';
 export const READ_ERROR = 'read-error';
 export const UNUSED_DIRECTIVE = 'unused-disable-directive';
 export const INTERNAL_ERROR = 'internal-error';
+export const IGNORED_FILE = 'ignored-file';
+export const TEMPLATE_NOT_LINTED = 'template-not-linted';
+export const PATCH_NOT_LINTED = 'patch-not-linted';
+export const IGNORED_FILE_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to override.';
 
 export const builtinMetas: Record<string, RuleMeta> = {
   [PARSE_ERROR]: {
@@ -52,6 +56,55 @@ export const builtinMetas: Record<string, RuleMeta> = {
     },
     sources: [{ title: 'ESLint: --report-unused-disable-directives', url: 'https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives' }],
     tags: ['directives'],
+    fixable: false,
+    examples: [],
+  },
+  [IGNORED_FILE]: {
+    id: IGNORED_FILE,
+    type: 'suggestion',
+    description: 'Report files named on the command line that an ignore pattern excludes',
+    rationale:
+      'A file named explicitly but matched by the configuration\'s `ignores` or an `--ignore-pattern` is not linted. Saying so, as ESLint does, tells the user why a file they asked about has no findings; `--no-ignore` lints it.',
+    severity: 'warning',
+    languages: ['sysctl', 'sysctl-dump', 'resolv', 'kube', 'felix', 'cni', 'fact'],
+    messages: { ignored: IGNORED_FILE_MESSAGE },
+    sources: [{ title: 'ESLint: Ignore files (explicitly passed ignored files)', url: 'https://eslint.org/docs/latest/use/configure/ignore' }],
+    tags: ['input'],
+    fixable: false,
+    examples: [],
+  },
+  [TEMPLATE_NOT_LINTED]: {
+    id: TEMPLATE_NOT_LINTED,
+    type: 'suggestion',
+    description: 'Name YAML templates that are not linted until rendered',
+    rationale:
+      'A Helm chart template, or any YAML with Go template actions (`{{ … }}`) outside quoted scalars, is not Kubernetes YAML until it is rendered: parsed as it is, it gives dozens of parse errors and half-read objects. hostlint does not parse it; one note per file says how to lint the rendered output instead (`helm template CHART | hostlint --stdin --stdin-filename CHART/rendered.yaml`).',
+    severity: 'note',
+    languages: ['kube'],
+    messages: { template: '{{message}}' },
+    sources: [
+      { title: 'Helm: Charts (the templates/ directory)', url: 'https://helm.sh/docs/topics/charts/' },
+      { title: 'Helm: helm template', url: 'https://helm.sh/docs/helm/helm_template/' },
+      { title: 'Go text/template: Actions', url: 'https://pkg.go.dev/text/template#hdr-Actions' },
+    ],
+    tags: ['input'],
+    fixable: false,
+    examples: [],
+  },
+  [PATCH_NOT_LINTED]: {
+    id: PATCH_NOT_LINTED,
+    type: 'suggestion',
+    description: 'Name Kustomize patches, which are not complete objects',
+    rationale:
+      'A Kustomize patch (a file a kustomization.yaml names under `patches`, `patchesStrategicMerge` or `patchesJson6902`, or a document without apiVersion, kind or metadata.name beside a kustomization.yaml) changes an object defined elsewhere; linted as a complete object it would be judged on fields it leaves out. One note per file says how to lint the built output (`kubectl kustomize DIR | hostlint --stdin --stdin-filename DIR/built.yaml`).',
+    severity: 'note',
+    languages: ['kube'],
+    messages: { patch: '{{message}}' },
+    sources: [
+      { title: 'Kustomize: patches', url: 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/' },
+      { title: 'Kubernetes: Declarative Management of Kubernetes Objects Using Kustomize', url: 'https://kubernetes.io/docs/tasks/manage-kubernetes-objects/kustomization/' },
+    ],
+    tags: ['input'],
     fixable: false,
     examples: [],
   },

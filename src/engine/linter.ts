@@ -44,6 +44,8 @@ export interface EngineOptions {
 /** A diagnostic found while loading (unreadable file, path that does not exist). */
 export interface LoadDiagnostic {
   ruleId: string;
+  /** Default `error` (a file that could not be read); `ignored-file` is a warning. */
+  severity?: Severity;
   file: string;
   message: string;
   position?: Position;
@@ -72,7 +74,7 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   for (const rule of enabled) usedRules.set(rule.meta.id, rule.meta);
 
   for (const d of loadDiagnostics) {
-    results.push({ ruleId: d.ruleId, severity: 'error', message: d.message, file: d.file, position: d.position ?? ZERO, related: [], host: d.host });
+    results.push({ ruleId: d.ruleId, severity: d.severity ?? 'error', message: d.message, file: d.file, position: d.position ?? ZERO, related: [], host: d.host });
     usedRules.set(d.ruleId, builtinMetas[d.ruleId]!);
   }
 
@@ -103,6 +105,7 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   return {
     cwd: options.cwd,
     files: byFile,
+    linted: [...new Set(scopes.flatMap((s) => s.files.map((f) => f.path)))],
     rules: [...usedRules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     toolVersion: options.toolVersion,
     errorCount,

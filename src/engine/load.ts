@@ -3,7 +3,7 @@
  * classify, parse. Everything that cannot be read becomes a diagnostic that
  * names the file; nothing here throws for bad input.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/load.js';
 import { parseCni } from '../parsers/json.js';
@@ -12,8 +12,10 @@ import { parseFelix } from '../parsers/felix.js';
 import { parseResolv } from '../parsers/resolv.js';
 import { parseSysctl } from '../parsers/sysctl.js';
 import { parseKube } from '../parsers/yaml.js';
-import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types.js';
-import { PARSE_ERROR, READ_ERROR } from './builtin.js';
+import type { FactFileKind, KubeRoot, LanguageId, ParseResult, SourceFile } from '../types.js';
+import { IGNORED_FILE, IGNORED_FILE_MESSAGE, PARSE_ERROR, READ_ERROR } from './builtin.js';
+import { ignorePatternMatcher, walkDirectory } from './discover.js';
+import { unrenderedNote, KustomizeIndex } from './unrendered.js';
 import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
 import { decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
@@ -30,6 +32,12 @@ export interface LoadOptions {
    * audit loads each host on its own, in a worker, with `loadHost`.
    */
   deferHosts?: boolean;
+  /** Honour `.gitignore` files when walking directories (default true; `audit` takes what it is given). */
+  gitignore?: boolean;
+  /** `--ignore-pattern` globs, relative to `cwd`. */
+  ignorePatterns?: string[];
+  /** `--no-ignore`: no `.gitignore`, no configuration `ignores`, no `--ignore-pattern`. */
+  noIgnore?: boolean;
 }
 
 /** A host snapshot found under the paths, not loaded yet. */
@@ -55,6 +63,22 @@ export interface Loaded {
    * loads them).
    */
   hosts: HostRef[];
+  /**
+   * Directory arguments under which nothing hostlint reads was found (no file
+   * it reads, no snapshot, nothing it could not read): the CLI makes this an
+   * error unless `--pass-on-no-files`. Archives found under an argument count
+   * once loaded: see `archivesUnder`.
+   */
+  nothingUnder: string[];
+  /** Directory arguments whose only finds are archives (found by walking) that may not be snapshots. */
+  archivesUnder?: Array<{ arg: string; archives: string[] }>;
+}
+
+/** What a directory argument turned up while it was walked. */
+interface ArgFinds {
+  arg: string;
+  found: boolean;
+  archives: string[];
 }
 
 /** Snapshot roots (display paths) whose results are limited to the selected paths. */
@@ -106,8 +130,6 @@ export function displayPath(cwd: string, abs: string): string {
   return (rel === '' ? '.' : rel).split(path.sep).join('/');
 }
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
-
 /** Find snapshots and repository files under `paths` and load them into scopes. */
 export function loadPaths(paths: string[], options: LoadOptions): Loaded {
   const { cwd, config } = options;
@@ -115,7 +137,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
   const diagnostics: LoadDiagnostic[] = [];
   const missing: string[] = [];
   const snapshots = new Map<string, { snap: DirectorySnapshot }>();
-  const repoFiles = new Map<string, { explicit: boolean }>();
+  const repoFiles = new Map<string, { explicit: boolean; from?: ArgFinds }>();
   const archives = new Map<string, { explicit: boolean }>();
 
   // A path inside a snapshot is linted with its whole snapshot (the facts live
@@ -132,41 +154,48 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     selected.set(root, [...(selected.get(root) ?? []), shown]);
   };
 
-  const walk = (dir: string, top: string) => {
-    if (config.isIgnored(dir) && dir !== top) return;
-    if (isSnapshotDir(dir)) {
+  const dirArgs: ArgFinds[] = [];
+  let finds: ArgFinds = { arg: '', found: false, archives: [] };
+  const diagnose = (d: LoadDiagnostic) => {
+    finds.found = true;
+    diagnostics.push(d);
+  };
+  // Ignored: by the configuration's `ignores` or `--ignore-pattern` (.gitignore is the walk's business).
+  const cliIgnored = ignorePatternMatcher(options.ignorePatterns ?? [], cwd);
+  const ignored = options.noIgnore ? () => false : (abs: string) => config.isIgnored(abs) || cliIgnored(abs);
+  const walk = (top: string) => {
+    const addSnapshot = (dir: string) => {
       snapshots.set(dir, { snap: new DirectorySnapshot(dir) });
       wholeSnapshots.add(dir);
-      return;
-    }
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, dir), message: `Directory cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        // A directory where a file hostlint reads belongs (`sysctl.conf/`) is named, then walked.
-        if (byNameOnly(cwd, abs) && !config.isIgnored(abs)) diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a directory, not a file' });
-        if (!SKIP_DIRS.has(e.name)) walk(abs, top);
-      } else if (e.isFile()) {
-        if (!config.isIgnored(abs)) (isArchiveName(e.name) ? archives : repoFiles).set(abs, { explicit: false });
-      } else if (e.isSymbolicLink()) {
+      finds.found = true;
+    };
+    if (isSnapshotDir(top)) return addSnapshot(top);
+    const found = walkDirectory(top, { gitignore: (options.gitignore ?? true) && !options.noIgnore, ignored, isSnapshot: isSnapshotDir });
+    for (const dir of found.snapshots) addSnapshot(dir);
+    for (const u of found.unreadable) diagnose({ ruleId: READ_ERROR, file: displayPath(cwd, u.abs), message: u.reason });
+    let realTop: string | undefined;
+    for (const { abs, kind } of found.entries) {
+      if (kind === 'directory') {
+        // A directory where a file hostlint reads belongs (`sysctl.conf/`) is named (and walked).
+        if (byNameOnly(cwd, abs)) diagnose({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a directory, not a file' });
+      } else if (kind === 'file') {
+        if (isArchiveName(path.basename(abs))) {
+          archives.set(abs, { explicit: false });
+          finds.archives.push(abs);
+        } else repoFiles.set(abs, { explicit: false, from: finds });
+      } else {
         // Follow a file symlink only when it stays inside the tree being linted.
         // A link named like a file hostlint reads that loops or leaves the tree is named, never read.
-        const named = byNameOnly(cwd, abs) && !config.isIgnored(abs);
+        const named = byNameOnly(cwd, abs);
         try {
           const real = realpathSync(abs);
-          if (!isInside(real, realpathSync(top))) {
-            if (named) diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink to outside the directory being linted; not followed' });
-          } else if (statSync(real).isFile() && !config.isIgnored(abs)) repoFiles.set(abs, { explicit: false });
+          realTop ??= realpathSync(top);
+          if (!isInside(real, realTop)) {
+            if (named) diagnose({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink to outside the directory being linted; not followed' });
+          } else if (statSync(real).isFile()) repoFiles.set(abs, { explicit: false, from: finds });
         } catch (error) {
           // A dangling link is a file that is not there; a loop is named.
-          if (named && (error as NodeJS.ErrnoException).code === 'ELOOP') diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink loop' });
+          if (named && (error as NodeJS.ErrnoException).code === 'ELOOP') diagnose({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink loop' });
         }
       }
     }
@@ -193,13 +222,18 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
       const root = snapshotAncestor(abs, cwd);
       if (root && root !== abs) addSnapshotPath(root, abs);
       else {
-        if (byNameOnly(cwd, abs)) diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a directory, not a file' });
-        walk(abs, abs);
+        finds = { arg: p, found: root !== undefined, archives: [] };
+        dirArgs.push(finds);
+        if (byNameOnly(cwd, abs)) diagnose({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a directory, not a file' });
+        walk(abs);
       }
     } else {
-      // A file named explicitly still honours the configuration's `ignores`
-      // (pre-commit names every changed file).
-      if (config.isIgnored(abs)) continue;
+      // A file named explicitly that an ignore pattern matches is not linted, and
+      // says so (ESLint's warning); .gitignore does not apply to named files.
+      if (ignored(abs)) {
+        diagnostics.push({ ruleId: IGNORED_FILE, severity: 'warning', file: displayPath(cwd, abs), message: IGNORED_FILE_MESSAGE });
+        continue;
+      }
       const root = snapshotAncestor(path.dirname(abs), cwd);
       if (root) addSnapshotPath(root, abs);
       else (isArchiveName(abs) ? archives : repoFiles).set(abs, { explicit: true });
@@ -221,7 +255,8 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
   hosts.sort((a, b) => (refPath(a) < refPath(b) ? -1 : refPath(a) > refPath(b) ? 1 : 0));
 
   const files: SourceFile[] = [];
-  for (const [abs, { explicit }] of [...repoFiles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const kustomize = new KustomizeIndex(maxBytes);
+  for (const [abs, { explicit, from }] of [...repoFiles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const rel = displayPath(cwd, abs);
     const relToConfig = path.relative(config.base, abs).split(path.sep).join('/');
     const forced = config.languageFor(abs);
@@ -241,28 +276,42 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     if (!cls && explicit) cls = classifyRepoPath(path.basename(abs));
     if (!cls && isChartValues(abs)) cls = { language: 'kube' };
     if (!cls) continue;
+    if (from) from.found = true;
     const t = read();
     if (t === undefined) continue;
+    const parsed = parseText(t, cls.language);
+    // Templates and Kustomize patches are not objects until rendered: one note, no rules.
+    const note = cls.language === 'kube' ? unrenderedNote({ abs, rel, cwd, text: t, tree: parsed.tree as KubeRoot, kustomize }) : undefined;
+    if (note) {
+      diagnostics.push(note);
+      continue;
+    }
     const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
-    file.parsed = parseText(t, cls.language);
+    file.parsed = parsed;
     files.push(file);
   }
   // With several hosts, the repository scope (even without files) is where fleet rules see them all.
   if (files.length > 0 || (scopes.length === 0 && hosts.length === 0) || scopes.length + hosts.length > 1) {
     scopes.push(new Scope({ kind: 'repository', name: '(repository)', files, config }));
   }
-  return { scopes, diagnostics, missing, hosts, ...(reportOnly ? { reportOnly } : {}) };
+  const nothingUnder = dirArgs.filter((a) => !a.found && a.archives.length === 0).map((a) => a.arg);
+  const archivesUnder = dirArgs.filter((a) => !a.found && a.archives.length > 0).map(({ arg, archives: list }) => ({ arg, archives: list }));
+  return { scopes, diagnostics, missing, hosts, nothingUnder, ...(archivesUnder.length ? { archivesUnder } : {}), ...(reportOnly ? { reportOnly } : {}) };
 }
 
 /** `loadPaths`, with the archive snapshots it found opened and loaded too. */
 export async function loadPathsAsync(paths: string[], options: LoadOptions): Promise<Loaded> {
   const loaded = loadPaths(paths, { ...options, deferHosts: false });
   const extra: Scope[] = [];
+  const yielded = new Set<string>();
   for (const ref of loaded.hosts) {
     const r = await loadHost(ref, options);
     loaded.diagnostics.push(...r.diagnostics);
     if (r.scope) extra.push(r.scope);
+    if (ref.kind === 'archive' && (r.scope || r.diagnostics.length)) yielded.add(ref.file);
   }
+  // An argument whose only finds were archives holding no snapshot (a Helm chart's .tgz) had nothing to lint.
+  for (const { arg, archives } of loaded.archivesUnder ?? []) if (!archives.some((a) => yielded.has(a))) loaded.nothingUnder.push(arg);
   if (extra.length === 0) return { ...loaded, hosts: [] };
   const hostCount = loaded.scopes.filter((s) => s.kind === 'host').length + extra.length;
   const repo = loaded.scopes.filter((s) => s.kind === 'repository' && (s.files.length > 0 || hostCount > 1));

@@ -68,7 +68,7 @@ export class FleetTally {
   readonly summary: FleetSummary = { files: 0, hosts: 0, hostsWithErrors: 0, errorCount: 0, warningCount: 0, noteCount: 0, rules: new Map(), records: [] };
 
   host(outcome: HostOutcome, files: FileReport[]): HostRecord {
-    const counts = this.files(files);
+    const counts = this.files(files, outcome.fileCount);
     const record: HostRecord = { host: outcome.host, path: outcome.path, form: outcome.form, role: outcome.kubernetesNode ? 'kubernetes-node' : 'host', kubernetesNode: outcome.kubernetesNode, kernel: outcome.kernel, ...counts };
     this.summary.hosts++;
     if (counts.errorCount > 0) this.summary.hostsWithErrors++;
@@ -76,10 +76,11 @@ export class FleetTally {
     return record;
   }
 
-  files(files: FileReport[]): Counts {
+  /** Count results of `files`; `linted` files were linted (default: those with results). */
+  files(files: FileReport[], linted = files.length): Counts {
     const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+    this.summary.files += linted;
     for (const f of files) {
-      this.summary.files++;
       for (const r of f.results) {
         if (isSuppressed(r)) continue;
         const key = r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount';

@@ -47,6 +47,7 @@
  * `includeSuppressed` option is set.
  */
 import type { LintReport, Location, Position, Result } from '../types.js';
+import { lintedFileCount } from '../engine/baseline.js';
 import { countResults, isSuppressed, visibleResults, type FormatOptions } from './shared.js';
 
 export const JSON_FORMAT_VERSION = 1;
@@ -101,7 +102,7 @@ export function json(report: LintReport, options: FormatOptions): string {
   const output: JsonReport = {
     version: JSON_FORMAT_VERSION,
     tool: { name: 'hostlint', version: report.toolVersion },
-    summary: { files: report.files.length, ...countResults(report) },
+    summary: { files: lintedFileCount(report), ...countResults(report) },
     results,
   };
   const fixed = report.files.filter((f) => f.output !== undefined);
@@ -152,3 +153,4 @@ function range(position: Position): JsonRange {
     endColumn: position.end.column,
   };
 }
+

@@ -63,7 +63,7 @@ export type NdjsonResult = { type: 'result' } & Omit<JsonResult, 'fix' | 'suppre
   suppressions?: Array<{ kind: 'inSource' | 'external'; justification?: string; location?: NdjsonRange & { file: string } }>;
 };
 
-export type NdjsonHost = { type: 'host' } & FleetHost & { index?: number; summary?: HostSummary };
+export type NdjsonHost = { type: 'host' } & FleetHost & { index?: number; files?: number; summary?: HostSummary };
 
 export interface NdjsonTrailer {
   type: 'trailer';
@@ -203,6 +203,7 @@ export function ndjsonAudit(options: FormatOptions, toolVersion: string, write: 
         kernel: outcome.kernel,
         ...(outcome.record ? { errorCount: outcome.record.errorCount, warningCount: outcome.record.warningCount, noteCount: outcome.record.noteCount } : { errorCount: outcome.errorCount, warningCount: outcome.warningCount, noteCount: outcome.noteCount }),
         ...(outcome.index !== undefined ? { index: outcome.index } : {}),
+        ...(outcome.fileCount !== undefined ? { files: outcome.fileCount } : {}),
         ...(outcome.summary ? { summary: outcome.summary } : {}),
       };
       write(resultLines(outcome.files) + line(record));

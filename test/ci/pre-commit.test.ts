@@ -18,7 +18,7 @@
  * not installed.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,12 +109,12 @@ let hookRepo = '';
 let hookRev = '';
 let preCommitHome = '';
 
-function preCommit(cwd: string, args: string[]): Promise<Run> {
+function preCommit(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
       'pre-commit',
       args,
-      { cwd, env: cleanEnv({ PRE_COMMIT_HOME: preCommitHome }), timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: cleanEnv({ PRE_COMMIT_HOME: preCommitHome, ...extraEnv }), timeout: 540_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         if (code === -1) reject(new Error(`pre-commit did not run: ${error?.message}\n${stdout}\n${stderr}`));
@@ -130,10 +130,14 @@ function tryRepo(cwd: string, hook: string, ...args: string[]): Promise<Run> {
 
 /** `pre-commit run HOOK ...` in a project whose .pre-commit-config.yaml uses every hook of the repository. */
 function run(cwd: string, hook: string, ...args: string[]): Promise<Run> {
-  const config = ['repos:', `  - repo: ${hookRepo}`, `    rev: ${hookRev}`, '    hooks:', '      - id: hostlint', '      - id: hostlint-fix', '      - id: hostlint-snapshots', ''].join('\n');
+  return runWithEnv({}, cwd, hook, ...args);
+}
+
+function runWithEnv(env: Record<string, string>, cwd: string, hook: string, ...args: string[]): Promise<Run> {
+  const config = ['repos:', `  - repo: ${hookRepo}`, `    rev: ${hookRev}`, '    hooks:', '      - id: hostlint', '      - id: hostlint-fix', '      - id: hostlint-snapshots', '      - id: hostlint-system', ''].join('\n');
   writeFileSync(path.join(cwd, '.pre-commit-config.yaml'), config);
   git(cwd, 'add', '.pre-commit-config.yaml');
-  return preCommit(cwd, ['run', hook, '--color', 'never', ...args]);
+  return preCommit(cwd, ['run', hook, '--color', 'never', ...args], env);
 }
 
 const TW_PROJECT = '`net.ipv4.tcp_tw_recycle = 1` with TCP timestamps on makes kernel 3.10.0-1160.el7.x86_64 drop SYNs from clients behind NAT; set it to 0  sysctl-tw-recycle';
@@ -184,6 +188,25 @@ describe.skipIf(!hasPreCommit && !process.env.CI)('pre-commit hooks (pre-commit 
     expect(r.out).toContain(`hosts/node01/etc/sysctl.conf  (host node01)\n  1:27  error  ${TW_SNAPSHOT}\n`);
     expect(r.out).toContain('hosts/node01/etc/sysctl.d/60-cis.conf  (host node01)\n  1:23  error  `net.ipv4.ip_forward = 0` on a Kubernetes node');
     expect(r.out).toContain('✖ 3 problems (3 errors, 0 warnings, 0 notes)');
+  });
+
+  it('hostlint-system: runs the hostlint found on PATH (language: system), nothing installed', { timeout: 600_000 }, async () => {
+    const cwd = project();
+    // "Installed on the machine": this checkout's built bin/hostlint, first on PATH.
+    const bin = mkdtempSync(path.join(tmpdir(), 'hostlint-system-bin-'));
+    symlinkSync(path.join(checkout, 'bin', 'hostlint'), path.join(bin, 'hostlint'));
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
+    const good = await runWithEnv(env, cwd, 'hostlint-system', '--files', 'etc/sysctl.d/10-good.conf');
+    expect(good.code, good.out).toBe(0);
+    expect(good.out).toMatch(/^hostlint \(system\)\.+Passed$/m);
+    const bad = await runWithEnv(env, cwd, 'hostlint-system', '--files', 'etc/sysctl.d/90-bad.conf', 'README.md');
+    expect(bad.code, bad.out).toBe(1);
+    expect(bad.out).toMatch(/^hostlint \(system\)\.+Failed$/m);
+    expect(bad.out).toContain(`etc/sysctl.d/90-bad.conf\n  2:27  error  ${TW_PROJECT}\n\n✖ 1 problem (1 error, 0 warnings, 0 notes)\n`);
+    // Without a hostlint on PATH the hook fails, naming the missing executable.
+    const none = await runWithEnv({ PATH: '/usr/bin:/bin' }, cwd, 'hostlint-system', '--files', 'etc/sysctl.d/10-good.conf');
+    expect(none.code, none.out).toBe(1);
+    expect(none.out).toContain('Executable `hostlint` not found');
   });
 
   it('hostlint-fix: fixes the bad file, and pre-commit fails because the hook changed it', { timeout: 600_000 }, async () => {

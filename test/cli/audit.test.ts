@@ -58,7 +58,8 @@ Fleet summary
       results: [],
       hosts: [{ host: 'web01', path: 'fleet/web01', form: 'directory', role: 'host', kubernetesNode: null, kernel: '5.15.0-91-generic', errorCount: 0, warningCount: 0, noteCount: 0 }],
       rules: [],
-      summary: { files: 0, errorCount: 0, warningCount: 0, noteCount: 0, hosts: 1, hostsWithErrors: 0 },
+      // Files linted, with or without results: web01's sysctl.conf, osrelease and somaxconn.
+      summary: { files: 3, errorCount: 0, warningCount: 0, noteCount: 0, hosts: 1, hostsWithErrors: 0 },
     });
   });
 
@@ -69,7 +70,8 @@ Fleet summary
     expect(doc.results.map((x: Record<string, unknown>) => [x.ruleId, x.host, x.file, x.line])).toEqual([['sysctl-tw-recycle', 'db01', 'fleet/db01/etc/sysctl.conf', 1]]);
     expect(doc.hosts.map((h: Record<string, unknown>) => [h.host, h.errorCount, h.warningCount])).toEqual([['db01', 1, 0], ['web01', 0, 0]]);
     expect(doc.rules).toEqual([{ ruleId: 'sysctl-tw-recycle', errorCount: 1, warningCount: 0, noteCount: 0 }]);
-    expect(doc.summary).toEqual({ files: 1, errorCount: 1, warningCount: 0, noteCount: 0, hosts: 2, hostsWithErrors: 1 });
+    // --quiet leaves the warnings out, not the files linted (three per host).
+    expect(doc.summary).toEqual({ files: 6, errorCount: 1, warningCount: 0, noteCount: 0, hosts: 2, hostsWithErrors: 1 });
   });
 
   it('-o writes the report atomically (no temporary file left)', async () => {

@@ -47,9 +47,15 @@ describe('usage', () => {
     expect(r.stdout).toContain('sysctl-tw-recycle');
   });
 
-  it('an empty directory lints clean: exit 0, no output', async () => {
-    const r = await runCli([], { cwd: writeTree({ 'notes.txt': 'hello\n' }) });
-    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  it('a directory with nothing to lint: exit 2 with one line; --pass-on-no-files: exit 0, no output', async () => {
+    const cwd = writeTree({ 'notes.txt': 'hello\n' });
+    expect(await runCli([], { cwd })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'hostlint: nothing to lint under .: hostlint reads sysctl.conf, sysctl.d/*.conf, resolv.conf, felix.cfg, *.conflist, Kubernetes YAML (*.yaml with apiVersion or kind) and host snapshots (--pass-on-no-files exits 0)\n',
+    });
+    expect(await runCli(['--pass-on-no-files'], { cwd })).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 });
 

@@ -59,13 +59,20 @@ describe('files named inside a snapshot', () => {
 });
 
 describe('files named on the command line and `ignores`', () => {
-  it('skips a named file the configuration ignores', async () => {
+  it("does not lint a named file the configuration ignores, and says so (ESLint's warning)", async () => {
     const cwd = writeTree({
       '.hostlint.yaml': 'facts:\n  kernel: 3.10.0-1160.el7.x86_64\nignores: ["vendor/**"]\n',
       'vendor/sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\n',
       'etc/sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\n',
     });
-    expect(await rules(cwd, ['vendor/sysctl.conf', 'etc/sysctl.conf'])).toEqual([['sysctl-tw-recycle', 'etc/sysctl.conf', 1]]);
-    expect(await runCli(['vendor/sysctl.conf'], { cwd })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await rules(cwd, ['vendor/sysctl.conf', 'etc/sysctl.conf'])).toEqual([
+      ['sysctl-tw-recycle', 'etc/sysctl.conf', 1],
+      ['ignored-file', 'vendor/sysctl.conf', 1],
+    ]);
+    expect(await runCli(['vendor/sysctl.conf'], { cwd })).toEqual({
+      code: 0,
+      stdout: '\nvendor/sysctl.conf\n  1:1  warning  File ignored because of a matching ignore pattern. Use "--no-ignore" to override  ignored-file\n\n✖ 1 problem (0 errors, 1 warning, 0 notes)\n',
+      stderr: '',
+    });
   });
 });

@@ -24,6 +24,10 @@ export default function setup(): () => void {
       shm = undefined; // not writable: scratchDir falls back to the temp root
     }
   }
+  // mkdtemp makes 0700 folders: let other users pass through (not list) them, as they
+  // can /tmp, so a test that runs the CLI as `nobody` reaches its own 0755 folder.
+  chmodSync(root, 0o711);
+  if (shm) chmodSync(shm, 0o711);
   process.env.TMPDIR = root;
   process.env.HOSTLINT_TEST_TMP = root;
   if (shm) process.env.HOSTLINT_TEST_SHM = shm;
