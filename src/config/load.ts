@@ -210,7 +210,7 @@ export function loadConfig(
   const rules = (rulesObj: Record<string, unknown> | undefined, at: Array<string | number>) =>
     parseRules(rulesObj, knownRules, display, at.join('.'));
   const facts = (factsObj: Record<string, unknown> | undefined, at: Array<string | number>): ConfigFacts => {
-    const out: ConfigFacts = {};
+    const out: ConfigFacts = Object.create(null) as ConfigFacts;
     for (const [k, v] of Object.entries(factsObj ?? {})) {
       const keys = [...at, k];
       (out as Record<string, ConfigFact<unknown>>)[k] = {

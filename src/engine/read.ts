@@ -106,7 +106,7 @@ const ERRNO_TEXT: Record<string, string> = {
 export function cannotRead(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!code) return `cannot be read (${error instanceof Error ? error.message : String(error)})`;
-  return `cannot be read (${code}${ERRNO_TEXT[code] ? `: ${ERRNO_TEXT[code]}` : ''})`;
+  return `cannot be read (${code}${Object.hasOwn(ERRNO_TEXT, code) ? `: ${ERRNO_TEXT[code]}` : ''})`;
 }
 
 export type Decoded = { ok: true; text: string } | { ok: false; reason: string };
