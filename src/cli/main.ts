@@ -226,6 +226,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
 
   const useStdin = values.stdin || paths.includes('-');
+  // Standard input is linted alone: paths named beside it would be ignored
+  // silently (ESLint's behaviour), and their errors lost from the exit code.
+  const besideStdin = paths.filter((p) => p !== '-');
+  if (useStdin && besideStdin.length > 0) throw new UsageError(`--stdin lints standard input only; lint ${besideStdin.length === 1 ? 'the path' : 'the paths'} ${besideStdin.map((p) => `\`${p}\``).join(', ')} in another run`);
   if (useStdin && values.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to see the fixed text');
   let scopes: Scope[];
   let diagnostics: Parameters<typeof runScopes>[1] = [];

@@ -16,7 +16,7 @@ import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types
 import { PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
-import { decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
+import { cannotRead, decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
 import { Scope } from './scope.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
@@ -280,6 +280,18 @@ export async function loadHost(
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const diagnostics: LoadDiagnostic[] = [];
   if (ref.kind === 'directory') {
+    // A snapshot removed (or replaced by something else) since it was found is
+    // a read error, never a clean host.
+    let gone: string | undefined;
+    try {
+      if (!statSync(ref.root).isDirectory()) gone = 'is no longer a directory';
+    } catch (error) {
+      gone = cannotRead(error);
+    }
+    if (gone) {
+      diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, ref.root), message: `Snapshot ${gone}`, host: path.basename(ref.root) });
+      return { diagnostics };
+    }
     const snap = new DirectorySnapshot(ref.root);
     return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
   }
