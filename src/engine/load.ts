@@ -188,6 +188,14 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
         diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a dangling or looping symlink' });
         continue;
       }
+      // A named file symlink obeys the rule of walked ones: followed only when
+      // it stays inside the tree (the working directory, or the link's own
+      // directory), so `--fix` never rewrites, and no finding quotes, a file
+      // outside it.
+      if (!st.isDirectory() && !namedLinkInside(abs, cwd)) {
+        diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink to outside the directory being linted; not followed' });
+        continue;
+      }
     }
     if (st.isDirectory()) {
       const root = snapshotAncestor(abs, cwd);
@@ -308,6 +316,16 @@ export async function loadHost(
     diagnostics.push({ ruleId: READ_ERROR, file: `${file}${MEMBER_SEPARATOR}${r.member}`, message: `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
   }
   return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
+}
+
+/** Whether a named symlink's target is inside the working directory or the link's own directory. */
+function namedLinkInside(abs: string, cwd: string): boolean {
+  try {
+    const real = realpathSync(abs);
+    return isInside(real, realpathSync(cwd)) || isInside(real, realpathSync(path.dirname(abs)));
+  } catch {
+    return false;
+  }
 }
 
 function isInside(child: string, parent: string): boolean {
