@@ -313,7 +313,7 @@ export async function loadHost(
   }
   const snap = opened.snapshot;
   for (const r of opened.refused) {
-    diagnostics.push({ ruleId: READ_ERROR, file: `${file}${MEMBER_SEPARATOR}${r.member}`, message: `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
+    diagnostics.push({ ruleId: READ_ERROR, file: `${file}${MEMBER_SEPARATOR}${r.member}`, message: r.duplicate ? `Archive member \`${r.member}\` ${r.reason}` : `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
   }
   return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
 }
