@@ -186,6 +186,9 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (command !== 'audit') throw new UsageError('--host-timeout is an option of `hostlint audit`');
     if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(values['host-timeout']) || Number(values['host-timeout']) <= 0) throw new UsageError('--host-timeout takes a number of seconds greater than 0');
     hostTimeoutMs = Math.ceil(Number(values['host-timeout']) * 1000);
+    // Node's timers hold at most 2^31 - 1 ms (a longer one fires at once).
+    if (hostTimeoutMs > 2 ** 31 - 1) throw new UsageError(`--host-timeout takes at most ${Math.floor((2 ** 31 - 1) / 1000)} seconds`);
+    if (concurrency === 1) throw new UsageError('--host-timeout needs worker threads: with --concurrency 1 hosts are linted on the main thread, which cannot be stopped');
   }
 
   const formatName = values.format ?? 'stylish';

@@ -410,12 +410,12 @@ export class ArchiveSnapshot implements Snapshot {
     return [...(this.children.get(this.memberOf(r.hostPath)) ?? [])];
   }
 
-  read(hostPath: string): ReadResult {
+  read(hostPath: string, maxBytes = Number.MAX_SAFE_INTEGER): ReadResult {
     const r = this.resolve(hostPath);
     if (!r.ok) return { ok: false, missing: r.missing, reason: r.missing ? 'does not exist' : r.reason };
     if (r.isDirectory) return { ok: false, missing: false, reason: 'is a directory, not a file' };
     const e = this.entries.get(this.memberOf(r.hostPath));
-    if (!e?.content) return { ok: false, missing: false, reason: `is ${r.size} bytes, over the size limit` };
+    if (!e?.content || e.content.length > maxBytes) return { ok: false, missing: false, reason: `is ${r.size} bytes, over the size limit` };
     return { ok: true, bytes: e.content, size: e.content.length };
   }
 

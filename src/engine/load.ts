@@ -16,7 +16,7 @@ import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types
 import { PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
-import { cannotRead, decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
+import { cannotRead, specialFileKind, decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
 import { Scope } from './scope.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
@@ -208,6 +208,11 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
       // A file named explicitly still honours the configuration's `ignores`
       // (pre-commit names every changed file).
       if (config.isIgnored(abs)) continue;
+      // A device, FIFO or socket named on the command line (`hostlint /dev/zero`) is named, never read.
+      if (!st.isFile()) {
+        diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File is ${specialFileKind(st)}, not a regular file` });
+        continue;
+      }
       const root = snapshotAncestor(path.dirname(abs), cwd);
       if (root) addSnapshotPath(root, abs);
       else (isArchiveName(abs) ? archives : repoFiles).set(abs, { explicit: true });
