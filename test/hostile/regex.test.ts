@@ -164,3 +164,21 @@ describe('sysctl glob keys end to end: lint and audit at every concurrency', () 
     }
   });
 });
+
+describe('polynomial regexes over untrusted lines are gone too', () => {
+  const n = 50_000;
+  it('iptables-save, uname, a live value, a resolv search list and a YAML alias error with 50,000-character runs lint at once', async () => {
+    const dir = writeTree({
+      '.hostlint.yaml': 'facts:\n  kubernetesNode: true\n',
+      'db01/etc/sysctl.conf': 'net.ipv4.ip_forward = 1\n',
+      'db01/etc/resolv.conf': `search a${'.'.repeat(n)}b corp.example.com\nnameserver 10.0.0.1\n`,
+      'db01/proc/sys/net/ipv4/ip_forward': `a${' '.repeat(n)}b\n`,
+      'db01/sos_commands/networking/iptables-save': `*nat\n-A ${'x'.repeat(n)}\n-A POSTROUTING${' -j'.repeat(n / 3)}\nCOMMIT\n`,
+      'db01/sos_commands/kernel/uname_-a': `1.1.1${'1'.repeat(n)} x\n`,
+      'cluster/bad.yaml': `kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: x\ndata:\n  a: *${':'.repeat(n)}\n`,
+    });
+    const r = await lintJson(dir);
+    expect(r.rows.filter((x) => x.ruleId === 'internal-error')).toEqual([]);
+    expect(r.rows.filter((x) => x.file === 'cluster/bad.yaml').map((x) => x.ruleId)).toEqual(['parse-error']);
+  });
+});
