@@ -85,6 +85,23 @@ Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, configu
 
 class UsageError extends Error {}
 
+/**
+ * A `.hostlint.yaml` found above the working directory that another user
+ * owns (not root) is used, with a warning (as git's safe.directory warns):
+ * on a shared machine it may not be the configuration the user meant.
+ */
+function warnForeignConfig(file: string, cwd: string, io: Io): void {
+  if (path.dirname(file) === path.resolve(cwd)) return;
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  try {
+    const owner = statSync(file).uid;
+    if (owner !== uid && owner !== 0) io.stderr(`hostlint: warning: using ${escapeText(file)}, found above the working directory and owned by another user (uid ${owner}); pass --config to choose the configuration\n`);
+  } catch {
+    // gone: loadConfig names it
+  }
+}
+
 /** Why a file could not be written: the error code, and what it means for the paths hostlint refuses. */
 export function writeErrorText(error: unknown): string {
   if (error instanceof OutputError) return error.message ? `${error.code} (${error.message})` : error.code;
@@ -220,6 +237,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     config = loadConfig(path.resolve(cwd, values.config), knownRules, cwd);
   } else {
     const found = findConfigFile(cwd);
+    if (found) warnForeignConfig(found, cwd, io);
     config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
   }
   if (command === 'audit') {

@@ -73,3 +73,19 @@ describe.skipIf(!built())('SIGINT during audit -o', () => {
     writeFileSync(path.join(dir, 'done'), '');
   });
 });
+
+describe.skipIf(process.getuid?.() !== 0)('a .hostlint.yaml above the working directory owned by another user', () => {
+  it('is used with a warning naming it; one in the working directory, or owned by the user, is not warned about', async () => {
+    const { chownSync, mkdirSync: mk } = await import('node:fs');
+    const dir = writeTree({ '.hostlint.yaml': KERNEL_310, 'sub/sysctl.conf': TW });
+    mk(path.join(dir, 'sub2'));
+    chownSync(path.join(dir, '.hostlint.yaml'), 65534, 65534);
+    const r = await runCli(['-f', 'json', '.'], { cwd: path.join(dir, 'sub') });
+    expect(r.stderr).toBe(`hostlint: warning: using ${path.join(dir, '.hostlint.yaml')}, found above the working directory and owned by another user (uid 65534); pass --config to choose the configuration\n`);
+    expect(r.code).toBe(1);
+    const inCwd = await runCli(['-f', 'json', 'sub'], { cwd: dir });
+    expect(inCwd.stderr).toBe('');
+    chownSync(path.join(dir, '.hostlint.yaml'), 0, 0);
+    expect((await runCli(['-f', 'json', '.'], { cwd: path.join(dir, 'sub') })).stderr).toBe('');
+  });
+});
