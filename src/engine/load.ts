@@ -318,7 +318,10 @@ export async function loadHost(
   }
   const snap = opened.snapshot;
   for (const r of opened.refused) {
-    diagnostics.push({ ruleId: READ_ERROR, file: `${file}${MEMBER_SEPARATOR}${r.member}`, message: r.duplicate ? `Archive member \`${r.member}\` ${r.reason}` : `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
+    // A member named with `..` or an absolute path is reported on the archive itself: as a path
+    // it would resolve outside it (`db02.tgz!/../../.github/workflows/x.yml` is `.github/...`).
+    const leaves = r.member.startsWith('/') || r.member.split('/').includes('..');
+    diagnostics.push({ ruleId: READ_ERROR, file: leaves ? file : `${file}${MEMBER_SEPARATOR}${r.member}`, message: r.duplicate ? `Archive member \`${r.member}\` ${r.reason}` : `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
   }
   return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
 }

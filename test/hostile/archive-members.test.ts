@@ -91,3 +91,17 @@ describe('members bounded by count', () => {
     expect(MAX_ARCHIVE_MEMBERS).toBe(100_000);
   });
 });
+
+describe('a refused member named outside the archive', () => {
+  it('keeps its SARIF location on the archive, never on a repository file', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const cwd = writeTree({});
+    writeFileSync(
+      path.join(cwd, 'db02.tgz'),
+      await tarGz([...base('db02'), { name: '../../.github/workflows/release.yml', type: 'file', content: 'on: push\n' }, { name: '/.github/x.yml', type: 'file', content: 'x\n' }]),
+    );
+    const r = await runCli(['-f', 'sarif', 'db02.tgz'], { cwd });
+    const uris = (JSON.parse(r.stdout).runs[0].results as Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>).map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).toEqual(['db02.tgz', 'db02.tgz']);
+  });
+});
