@@ -9,11 +9,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_ARCHIVE_MEMBERS, openArchive } from '../../src/engine/archive.js';
 import { writeTree } from '../helpers/lint.js';
 import { tarGz, type TarEntry } from '../helpers/tar.js';
 import { atStart, lintJson, TW } from './helpers.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 const OSRELEASE = '3.10.0-1160.el7.x86_64\n';
 const BENIGN = 'net.ipv4.tcp_tw_recycle = 0\n';

@@ -8,13 +8,16 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { lintHost } from '../../src/audit/host.js';
 import { Config } from '../../src/config/load.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/lint.js';
 import { BIN, built, expectNoStackTrace, KERNEL_310, TW } from './helpers.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('--stdin with paths', () => {
   it.each([

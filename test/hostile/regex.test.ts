@@ -9,12 +9,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { goRegExp } from '../../src/util/go-regexp.js';
 import { globSteps, pathGlob, sysctlGlob } from '../../src/util/glob.js';
 import { writeTree } from '../helpers/lint.js';
 import { built, KERNEL_310, lintJson, spawnCli, TW } from './helpers.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 /** Steps one match takes. */
 function steps(fn: () => void): number {
