@@ -5,14 +5,14 @@ import { defineRule, evidenceOf, type Location } from '../src/rule-api.js';
  * (the default), with the value it writes (container_manager_linux.go
  * setupKernelTunables; constants in component-helpers/node/util/sysctl).
  */
-const KUBELET_SETS: Record<string, string> = {
-  'vm.overcommit_memory': '1',
-  'vm.panic_on_oom': '0',
-  'kernel.panic': '10',
-  'kernel.panic_on_oops': '1',
-  'kernel.keys.root_maxkeys': '1000000',
-  'kernel.keys.root_maxbytes': '25000000',
-};
+const KUBELET_SETS = new Map<string, string>([
+  ['vm.overcommit_memory', '1'],
+  ['vm.panic_on_oom', '0'],
+  ['kernel.panic', '10'],
+  ['kernel.panic_on_oops', '1'],
+  ['kernel.keys.root_maxkeys', '1000000'],
+  ['kernel.keys.root_maxbytes', '25000000'],
+]);
 
 /** A value as the kernel prints it back: blanks folded (multi-value keys print tab-separated). */
 function normalize(value: string): string {
@@ -90,7 +90,7 @@ export default defineRule({
             if (sameAsWritten(configured, now)) continue;
             const related: Location[] = [{ file: live.file.path, position: live.position, message: `Live value on ${scope.name}: \`${setting.key} = ${now}\`` }];
             const data = { key: setting.key, configured, live: now };
-            if (node && KUBELET_SETS[setting.key] === now) {
+            if (node && KUBELET_SETS.get(setting.key) === now) {
               context.report({ messageId: 'kubelet', file: setting.file, node: setting.node.value, data, related: [...related, ...evidenceOf(facts.kubernetesNode)] });
             } else {
               context.report({ messageId: 'drift', file: setting.file, node: setting.node.value, data, related });

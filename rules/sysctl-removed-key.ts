@@ -1,11 +1,12 @@
 import { defineRule, evidenceOf, kernelBefore, type SysctlRoot } from '../src/rule-api.js';
 
 /** Keys removed from the kernel, with the first release without them and the change that removed them. */
-const REMOVED: Record<string, { since: string; commit: string }> = {
-  'net.ipv4.tcp_tw_recycle': { since: '4.12.0', commit: '4396e46187ca' },
+// A Map: keys come from untrusted files (`constructor`, `__proto__` are keys like any other).
+const REMOVED = new Map<string, { since: string; commit: string }>([
+  ['net.ipv4.tcp_tw_recycle', { since: '4.12.0', commit: '4396e46187ca' }],
   // "netfilter: remove nf_conntrack_helper sysctl and modparam toggles" (net tree, Sep 2022, in 6.0).
-  'net.netfilter.nf_conntrack_helper': { since: '6.0.0', commit: 'b118509076b3' },
-};
+  ['net.netfilter.nf_conntrack_helper', { since: '6.0.0', commit: 'b118509076b3' }],
+]);
 
 /**
  * Keys `sysctl -a` hides or skips although they exist: deprecated ones and
@@ -68,7 +69,7 @@ export default defineRule({
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
               const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
-              const removed = REMOVED[key];
+              const removed = REMOVED.get(key);
               if (removed && kernelBefore(facts.kernel, removed.since) === false && facts.kernel.known) {
                 context.report({ messageId: 'removed', file, node: a.key, data: { key, since: removed.since.replace(/\.0$/, ''), kernel: facts.kernel.value.release, path }, related: evidenceOf(facts.kernel) });
                 continue;

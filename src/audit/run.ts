@@ -171,6 +171,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
         mine[i]!.index,
       );
       options.onProgress?.(++done, refs.length);
+      // Let the event loop run between hosts: signals (Ctrl-C) and stdout errors are handled now, not at the end.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } else {
     const filename = workerFile();

@@ -25,7 +25,7 @@ const RP_FILTER = 'net.ipv4.conf.all.rp_filter';
 const FELIX_KEYS = ['IgnoreLooseRPF', 'MTUIfacePattern'];
 
 export function hostCalicoFacts(scope: Scope): HostCalicoFacts {
-  const out: HostCalicoFacts = { rpFilter: [], interfaces: [], felix: {} };
+  const out: HostCalicoFacts = { rpFilter: [], interfaces: [], felix: Object.create(null) as HostCalicoFacts['felix'] };
   const set = scope.sysctlSets()[0];
   const eff = set?.effective(RP_FILTER);
   if (eff) out.rpFilter.push({ value: eff.value.trim(), how: 'configured', location: { file: eff.file.path, position: eff.node.value.position, message: `${RP_FILTER} = ${eff.value.trim()} on ${scope.name}` } });

@@ -3,18 +3,21 @@
  * JSON output (`results[].fingerprint`, what `--write-baseline` writes) or its
  * SARIF (`runs[].results[].partialFingerprints["hostlint/v1"]`).
  */
-import { readFileSync } from 'node:fs';
+import { shortReason } from '../config/load.js';
+import { readRegularFile } from '../engine/read.js';
 import { FINGERPRINT_KEY } from '../formatters/sarif.js';
 
 export class BaselineError extends Error {}
 
+/** The largest baseline read (a JSON or SARIF report). */
+export const MAX_BASELINE_BYTES = 512 * 1024 * 1024;
+
 export function readBaseline(file: string, shownAs = file): Set<string> {
   let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new BaselineError(`cannot read baseline ${shownAs} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  // Only a regular file, opened without blocking (a FIFO must not hang the run).
+  const read = readRegularFile(file, MAX_BASELINE_BYTES);
+  if (!read.ok) throw new BaselineError(`cannot read baseline ${shownAs} (${shortReason(read.reason)})`);
+  text = read.bytes.toString('utf8');
   return parseBaseline(text.replace(/^\uFEFF/, ''), shownAs);
 }
 

@@ -75,6 +75,23 @@ Exit codes: 0 no errors, 1 errors found (or too many warnings), 2 usage, configu
 
 class UsageError extends Error {}
 
+/**
+ * A `.hostlint.yaml` found above the working directory that another user
+ * owns (not root) is used, with a warning (as git's safe.directory warns):
+ * on a shared machine it may not be the configuration the user meant.
+ */
+function warnForeignConfig(file: string, cwd: string, io: Io): void {
+  if (path.dirname(file) === path.resolve(cwd)) return;
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  try {
+    const owner = statSync(file).uid;
+    if (owner !== uid && owner !== 0) io.stderr(`hostlint: warning: using ${escapeText(file)}, found above the working directory and owned by another user (uid ${owner}); pass --config to choose the configuration\n`);
+  } catch {
+    // gone: loadConfig names it
+  }
+}
+
 /** Why a file could not be written: the error code, and what it means for the paths hostlint refuses. */
 export function writeErrorText(error: unknown): string {
   if (error instanceof OutputError) return error.message ? `${error.code} (${error.message})` : error.code;
@@ -138,6 +155,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (values['host-timeout'] !== undefined) {
     if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(values['host-timeout']) || Number(values['host-timeout']) <= 0) throw new UsageError('--host-timeout takes a number of seconds greater than 0');
     hostTimeoutMs = Math.ceil(Number(values['host-timeout']) * 1000);
+    // Node's timers hold at most 2^31 - 1 ms (a longer one fires at once).
+    if (hostTimeoutMs > 2 ** 31 - 1) throw new UsageError(`--host-timeout takes at most ${Math.floor((2 ** 31 - 1) / 1000)} seconds`);
+    if (concurrency === 1) throw new UsageError('--host-timeout needs worker threads: with --concurrency 1 hosts are linted on the main thread, which cannot be stopped');
   }
 
   const formatName = values.format ?? 'stylish';
@@ -168,6 +188,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     config = loadConfig(path.resolve(cwd, values.config), knownRules, cwd);
   } else {
     const found = findConfigFile(cwd);
+    if (found) warnForeignConfig(found, cwd, io);
     config = found ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
   }
   let shard: Shard | undefined;
@@ -194,6 +215,10 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
 
   const useStdin = values.stdin || paths.includes('-');
+  // Standard input is linted alone: paths named beside it would be ignored
+  // silently (ESLint's behaviour), and their errors lost from the exit code.
+  const besideStdin = paths.filter((p) => p !== '-');
+  if (useStdin && besideStdin.length > 0) throw new UsageError(`--stdin lints standard input only; lint ${besideStdin.length === 1 ? 'the path' : 'the paths'} ${besideStdin.map((p) => `\`${p}\``).join(', ')} in another run`);
   if (useStdin && values.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to see the fixed text');
   let scopes: Scope[];
   let diagnostics: Parameters<typeof runScopes>[1] = [];

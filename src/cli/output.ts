@@ -27,11 +27,10 @@ export function writeAtomically(file: string, content: string | Uint8Array, opti
     }
     if (options.mode !== undefined) chmodSync(tmp, options.mode);
     if (options.owner) {
-      try {
-        chownSync(tmp, options.owner.uid, options.owner.gid);
-      } catch {
-        // not allowed (not root): the file is ours, as a new file would be
-      }
+      // The new file must have the original's owner, or the original stays:
+      // `--fix` never hands a file to another user (a failure here leaves it as it was).
+      const st = statSync(tmp);
+      if (st.uid !== options.owner.uid || st.gid !== options.owner.gid) chownSync(tmp, options.owner.uid, options.owner.gid);
     }
     renameSync(tmp, file);
   } catch (error) {

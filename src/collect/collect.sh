@@ -16,11 +16,13 @@
 # `ip -o link`, the MASQUERADE rules of `iptables-save -t nat` and the procps
 # package version, for the commands that exist. Directories whose presence
 # hostlint checks (/var/lib/kubelet, /etc/kubernetes, ...) are recorded empty.
-# Never /etc/shadow, keys, certificates, kubeconfigs or tokens: a symlink is
-# copied as a link, and what it points to only when that is a plain file
-# outside the places that hold secrets.
+# Never /etc/shadow, keys, certificates, kubeconfigs, tokens or /proc/*/environ:
+# a symlink is copied as a link, and what it points to only when that is a
+# plain file outside the places that hold secrets; every decision is made on
+# the real path (directory symlinks resolved inside HOSTLINT_ROOT, never
+# outside it) and on the content (no private keys, client keys, tokens).
 #
-# Needs a POSIX sh, coreutils, tar and gzip; `sysctl`, `ip`, `iptables-save`,
+# Needs a POSIX sh, coreutils (with dd and wc), grep, tar and gzip; `sysctl`, `ip`, `iptables-save`,
 # `dpkg-query`/`rpm` are used when present. Without `sysctl`, the live values
 # of the keys the sysctl files set are copied from /proc/sys instead.
 #
@@ -43,14 +45,21 @@ trap 'exit 1' HUP INT TERM
 SNAP=$TMP/$NAME
 mkdir -p "$SNAP/etc" "$SNAP/sos_commands/kernel" "$SNAP/sos_commands/networking"
 
-# secret PATH: true for places that may hold credentials (never copied).
+# secret PATH: true for places that may hold credentials (never copied). PATH
+# is a host path; it is tested both as named and as resolved (see real_path).
 secret() {
   case $1 in
     */shadow | */shadow- | */gshadow | */gshadow- | */passwd- | /etc/ssh/* | /root/* | /home/* | \
     */ssl/* | */pki/* | */private/* | */tls/* | *secret* | *token* | *.key | *.pem | *.crt | *.p12 | \
-    *kubeconfig* | /etc/kubernetes/* | /var/lib/kubelet/pki/* | /var/lib/kubelet/*.conf) return 0 ;;
+    *kubeconfig* | /etc/kubernetes/* | /var/lib/kubelet/*.conf | *environ* | /proc/* | /sys/* | /dev/*) return 0 ;;
   esac
   return 1
+}
+
+# secret_content FILE: true when the file's bytes look like a credential
+# (a private key, a kubeconfig's client key or certificate, a token field).
+secret_content() {
+  grep -q -E -e '-----BEGIN [A-Z ]*PRIVATE KEY-----' -e 'client-(key|certificate)-data' -e '^[[:space:]]*token:' -e '(AWS|AZURE|GOOGLE)_[A-Z_]*(KEY|SECRET)' "$1" 2>/dev/null
 }
 
 # normalize PATH: an absolute path without `.`, `..` or repeated slashes
@@ -72,8 +81,40 @@ normalize() {
   printf '%s\n' "${out:-/}"
 }
 
+# real_path HOSTPATH: the path HOSTPATH names on the host, every symlink
+# (directories too) resolved inside ROOT (`..` and absolute links never leave
+# it), at most 40 links; fails for a loop or a name with a newline.
+real_path() {
+  rest=$(normalize "$1")
+  case $rest in *'
+'*) return 1 ;; esac
+  cur=
+  hops=0
+  while [ -n "$rest" ] && [ "$rest" != / ]; do
+    part=${rest#/}
+    part=${part%%/*}
+    rest=${rest#/"$part"}
+    if [ -L "$ROOT$cur/$part" ]; then
+      hops=$((hops + 1))
+      [ "$hops" -le 40 ] || return 1
+      link=$(readlink "$ROOT$cur/$part") || return 1
+      case $link in
+        /*) rest=$(normalize "$link$rest") ;;
+        *) rest=$(normalize "$cur/$link$rest") ;;
+      esac
+      cur=
+    else
+      cur=$cur/$part
+    fi
+  done
+  printf '%s\n' "${cur:-/}"
+}
+
 # copy HOSTPATH [DEPTH]: a regular file as it is; a symlink as a link, and
-# then what it points to (resolved inside ROOT), up to 8 links deep.
+# then what it points to (resolved inside ROOT), up to 8 links deep. The
+# decision is made on the real path (directory links resolved inside ROOT)
+# and on the content: never a secret, never /proc, /sys or /dev, only a
+# regular file of at most 8 MiB.
 copy() {
   p=$1
   depth=${2:-0}
@@ -93,10 +134,27 @@ copy() {
     copy "$next" $((depth + 1))
     return 0
   fi
-  [ -f "$src" ] || return 0
-  [ -r "$src" ] || return 0
+  real=$(real_path "$p") || return 0
+  secret "$real" && return 0
+  src=$ROOT$real
+  [ -f "$src" ] && [ ! -L "$src" ] && [ -r "$src" ] || return 0
+  [ "$(wc -c < "$src")" -le 8388608 ] || return 0
+  secret_content "$src" && return 0
   mkdir -p "$SNAP${p%/*}"
   cat "$src" > "$SNAP$p" 2>/dev/null || rm -f "$SNAP$p"
+}
+
+# copy_attr SRC DEST PREFIX: a small kernel attribute (/proc/sys, /sys) read
+# with head, only when its real path is still under PREFIX (a link to
+# /proc/self/environ is not an attribute).
+copy_attr() {
+  real=$(real_path "$1") || return 0
+  case $real in "$3"/*) ;; *) return 0 ;; esac
+  case $real in *environ* | */mem | */kcore) return 0 ;; esac
+  if [ -f "$ROOT$real" ] && [ -r "$ROOT$real" ]; then
+    mkdir -p "${2%/*}"
+    dd if="$ROOT$real" of="$2" bs=4096 count=1 2>/dev/null || rm -f "$2"
+  fi
 }
 
 # copy_dir DIR PATTERN...: the entries of DIR whose names match a pattern.
@@ -108,6 +166,7 @@ copy_dir() {
     [ -e "$f" ] || [ -L "$f" ] || continue
     base=${f##*/}
     for pattern in "$@"; do
+      # shellcheck disable=SC2254 # PATTERN is a glob on purpose
       case $base in
         $pattern)
           copy "$dir/$base"
@@ -147,19 +206,14 @@ for f in /usr/lib/systemd/systemd-sysctl /lib/systemd/systemd-sysctl; do
 done
 
 # Facts from /proc and /sys (their files are read with cat, never copied as they are).
-if [ -r "$ROOT/proc/sys/kernel/osrelease" ]; then
-  mkdir -p "$SNAP/proc/sys/kernel"
-  cat "$ROOT/proc/sys/kernel/osrelease" > "$SNAP/proc/sys/kernel/osrelease"
-fi
+copy_attr /proc/sys/kernel/osrelease "$SNAP/proc/sys/kernel/osrelease" /proc/sys
 if [ -d "$ROOT/sys/class/net" ]; then
   for i in "$ROOT"/sys/class/net/*; do
     [ -e "$i" ] || continue
     name=${i##*/}
     mkdir -p "$SNAP/sys/class/net/$name"
     for attr in mtu operstate; do
-      if [ -r "$i/$attr" ]; then
-        cat "$i/$attr" > "$SNAP/sys/class/net/$name/$attr" 2>/dev/null || rm -f "$SNAP/sys/class/net/$name/$attr"
-      fi
+      copy_attr "/sys/class/net/$name/$attr" "$SNAP/sys/class/net/$name/$attr" /sys
     done
   done
 fi
@@ -217,10 +271,7 @@ if [ ! -f "$SNAP/sos_commands/kernel/sysctl_-a" ] && [ -d "$ROOT/proc/sys" ]; th
         /*) p=$key ;;
         *) p=$(printf '%s' "$key" | tr './' '/.') ;;
       esac
-      src=$ROOT/proc/sys/$p
-      [ -f "$src" ] && [ -r "$src" ] || continue
-      mkdir -p "$SNAP/proc/sys/${p%/*}"
-      cat "$src" > "$SNAP/proc/sys/$p" 2>/dev/null || rm -f "$SNAP/proc/sys/$p"
+      copy_attr "/proc/sys/$p" "$SNAP/proc/sys/$p" /proc/sys
     done < "$f"
   done
 fi

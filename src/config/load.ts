@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv';
+import { readRegularFile } from '../engine/read.js';
 import { escapeText } from '../util/escape.js';
 import { GlobError, pathGlob } from '../util/glob.js';
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
@@ -145,6 +146,15 @@ let validateSchema: ValidateFunction | undefined;
  * Load and validate a config file. `knownRules` maps rule ids to their options
  * schema, so unknown rule ids and bad options are reported here too.
  */
+/** The largest configuration file read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** `ENOENT` for `cannot be read (ENOENT: no such file)`; other reasons as they are. */
+export function shortReason(reason: string): string {
+  const m = /^cannot be read \(([A-Z0-9_]+)(?:: [^)]*)?\)$/.exec(reason);
+  return m ? m[1]! : reason;
+}
+
 export function loadConfig(
   file: string,
   knownRules: Map<string, Record<string, unknown> | undefined>,
@@ -152,11 +162,10 @@ export function loadConfig(
 ): Config {
   const display = path.relative(cwd, file) || file;
   let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`Cannot read configuration file ${display}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, display);
-  }
+  // Only a regular file, opened without blocking (a FIFO must not hang the run), of at most 1 MiB.
+  const read = readRegularFile(file, MAX_CONFIG_BYTES);
+  if (!read.ok) throw new ConfigError(`Cannot read configuration file ${display}: ${shortReason(read.reason)}`, display);
+  text = read.bytes.toString('utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -211,7 +220,7 @@ export function loadConfig(
   const rules = (rulesObj: Record<string, unknown> | undefined, at: Array<string | number>) =>
     parseRules(rulesObj, knownRules, display, at.join('.'));
   const facts = (factsObj: Record<string, unknown> | undefined, at: Array<string | number>): ConfigFacts => {
-    const out: ConfigFacts = {};
+    const out: ConfigFacts = Object.create(null) as ConfigFacts;
     for (const [k, v] of Object.entries(factsObj ?? {})) {
       const keys = [...at, k];
       (out as Record<string, ConfigFact<unknown>>)[k] = {

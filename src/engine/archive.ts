@@ -42,13 +42,20 @@ interface Entry {
   target?: string;
   /** Hard links: the normalised name of the member they stand for. */
   hardlink?: string;
+  /** Regular files: the member that holds the bytes (a hard link's entry is its target's). */
+  member?: string;
   content?: Buffer;
 }
+
+/** At most this many members are indexed; an archive with more is refused (memory is bounded by count as well as bytes). */
+export const MAX_ARCHIVE_MEMBERS = 100_000;
 
 /** A member the archive holds that was refused, with the reason. */
 export interface RefusedMember {
   member: string;
   reason: string;
+  /** A second copy of a name (not a path leaving the snapshot). */
+  duplicate?: boolean;
 }
 
 export type OpenedArchive =
@@ -64,6 +71,12 @@ export interface OpenArchiveOptions {
    * refused once it passes this). Default: INFLATE_FACTOR × `maxFileBytes`.
    */
   maxInflatedBytes?: number;
+  /** The most members indexed (default MAX_ARCHIVE_MEMBERS). */
+  maxMembers?: number;
+}
+
+function tooManyReason(max: number): string {
+  return `has more than ${max} members: refused (memory is bounded by members as well as bytes)`;
 }
 
 /** The inflated-size limit of an archive, as a multiple of the file size limit (8 MiB → 1 GiB). */
@@ -111,7 +124,8 @@ export async function openArchive(file: string, options: OpenArchiveOptions): Pr
     if (!r.ok || r.isDirectory) continue;
     const member = snapshot.memberOf(r.hostPath);
     const e = entries.get(member);
-    if (e && e.type === 'file' && e.content === undefined && e.size <= options.maxFileBytes) wanted.add(member);
+    // A hard link's bytes are in the member it links to (GNU tar stores the first name as the file).
+    if (e && e.type === 'file' && e.content === undefined && e.size <= options.maxFileBytes) wanted.add(e.member ?? member);
   }
   if (wanted.size > 0) {
     const second = await scan(file, options, (member) => wanted.has(member));
@@ -143,6 +157,11 @@ async function scan(file: string, options: OpenArchiveOptions, extra: (member: s
   const limit = options.maxInflatedBytes ?? INFLATE_FACTOR * options.maxFileBytes;
   let inflated = 0;
   let stop = false;
+  let members = 0;
+  const maxMembers = options.maxMembers ?? MAX_ARCHIVE_MEMBERS;
+  let tooMany = false;
+  /** Names seen twice: the first copy is kept (as GNU tar reads only the first of concatenated archives); each is reported. */
+  const duplicates = new Set<string>();
   // Counts the tar bytes as they are inflated, and stops the stream past the limit.
   const counter = new Transform({
     transform(chunk: Buffer, _enc, callback) {
@@ -174,9 +193,22 @@ async function scan(file: string, options: OpenArchiveOptions, extra: (member: s
       return done();
     }
     if (name.name === '') return done();
+    if (++members > maxMembers) {
+      tooMany = true;
+      stop = true;
+      return done();
+    }
     const type = header.type;
     if (type === 'directory') {
-      entries.set(name.name, { type: 'directory', size: 0 });
+      if (!entries.has(name.name)) entries.set(name.name, { type: 'directory', size: 0 });
+      return done();
+    }
+    if (entries.has(name.name)) {
+      // `cat bad.tgz benign.tgz`, or a member appended with `tar -r`: one name, two contents.
+      if (!duplicates.has(name.name)) {
+        duplicates.add(name.name);
+        refused.push({ member: name.name, duplicate: true, reason: 'appears more than once in the archive (appended archives or members); the first copy is read, as GNU tar reads only the first of concatenated archives' });
+      }
       return done();
     }
     if (type === 'symlink') {
@@ -195,7 +227,7 @@ async function scan(file: string, options: OpenArchiveOptions, extra: (member: s
       return done();
     }
     const size = header.size ?? 0;
-    const entry: Entry = { type: 'file', size };
+    const entry: Entry = { type: 'file', size, member: name.name };
     entries.set(name.name, entry);
     if (size > options.maxFileBytes || !keep(name.name)) return done();
     const chunks: Buffer[] = [];
@@ -208,9 +240,11 @@ async function scan(file: string, options: OpenArchiveOptions, extra: (member: s
   try {
     await pipeline([...decompressed(file, libs), counter, extract]);
   } catch (error) {
+    if (tooMany) return { ok: false, reason: tooManyReason(maxMembers) };
     if (error instanceof InflateLimitError) return { ok: false, reason: error.message };
     return { ok: false, reason: `cannot be read as a ${describe(file)} (${errorText(error)})` };
   }
+  if (tooMany) return { ok: false, reason: tooManyReason(maxMembers) };
   // Hard links share their target's entry.
   for (const [name, e] of entries) {
     if (!e.hardlink) continue;
@@ -376,12 +410,12 @@ export class ArchiveSnapshot implements Snapshot {
     return [...(this.children.get(this.memberOf(r.hostPath)) ?? [])];
   }
 
-  read(hostPath: string): ReadResult {
+  read(hostPath: string, maxBytes = Number.MAX_SAFE_INTEGER): ReadResult {
     const r = this.resolve(hostPath);
     if (!r.ok) return { ok: false, missing: r.missing, reason: r.missing ? 'does not exist' : r.reason };
     if (r.isDirectory) return { ok: false, missing: false, reason: 'is a directory, not a file' };
     const e = this.entries.get(this.memberOf(r.hostPath));
-    if (!e?.content) return { ok: false, missing: false, reason: `is ${r.size} bytes, over the size limit` };
+    if (!e?.content || e.content.length > maxBytes) return { ok: false, missing: false, reason: `is ${r.size} bytes, over the size limit` };
     return { ok: true, bytes: e.content, size: e.content.length };
   }
 

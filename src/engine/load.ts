@@ -18,7 +18,7 @@ import { ignorePatternMatcher, walkDirectory } from './discover.js';
 import { unrenderedNote, KustomizeIndex } from './unrendered.js';
 import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
-import { decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
+import { cannotRead, specialFileKind, decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
 import { Scope } from './scope.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
@@ -217,6 +217,14 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
         diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a dangling or looping symlink' });
         continue;
       }
+      // A named file symlink obeys the rule of walked ones: followed only when
+      // it stays inside the tree (the working directory, or the link's own
+      // directory), so `--fix` never rewrites, and no finding quotes, a file
+      // outside it.
+      if (!st.isDirectory() && !namedLinkInside(abs, cwd)) {
+        diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: 'File is a symlink to outside the directory being linted; not followed' });
+        continue;
+      }
     }
     if (st.isDirectory()) {
       const root = snapshotAncestor(abs, cwd);
@@ -232,6 +240,11 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
       // says so (ESLint's warning); .gitignore does not apply to named files.
       if (ignored(abs)) {
         diagnostics.push({ ruleId: IGNORED_FILE, severity: 'warning', file: displayPath(cwd, abs), message: IGNORED_FILE_MESSAGE });
+        continue;
+      }
+      // A device, FIFO or socket named on the command line (`hostlint /dev/zero`) is named, never read.
+      if (!st.isFile()) {
+        diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File is ${specialFileKind(st)}, not a regular file` });
         continue;
       }
       const root = snapshotAncestor(path.dirname(abs), cwd);
@@ -332,6 +345,18 @@ export async function loadHost(
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const diagnostics: LoadDiagnostic[] = [];
   if (ref.kind === 'directory') {
+    // A snapshot removed (or replaced by something else) since it was found is
+    // a read error, never a clean host.
+    let gone: string | undefined;
+    try {
+      if (!statSync(ref.root).isDirectory()) gone = 'is no longer a directory';
+    } catch (error) {
+      gone = cannotRead(error);
+    }
+    if (gone) {
+      diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, ref.root), message: `Snapshot ${gone}`, host: path.basename(ref.root) });
+      return { diagnostics };
+    }
     const snap = new DirectorySnapshot(ref.root);
     return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
   }
@@ -345,9 +370,22 @@ export async function loadHost(
   }
   const snap = opened.snapshot;
   for (const r of opened.refused) {
-    diagnostics.push({ ruleId: READ_ERROR, file: `${file}${MEMBER_SEPARATOR}${r.member}`, message: `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
+    // A member named with `..` or an absolute path is reported on the archive itself: as a path
+    // it would resolve outside it (`db02.tgz!/../../.github/workflows/x.yml` is `.github/...`).
+    const leaves = r.member.startsWith('/') || r.member.split('/').includes('..');
+    diagnostics.push({ ruleId: READ_ERROR, file: leaves ? file : `${file}${MEMBER_SEPARATOR}${r.member}`, message: r.duplicate ? `Archive member \`${r.member}\` ${r.reason}` : `Archive member \`${r.member}\` ${r.reason}: refused, it would leave the snapshot`, host: snap.name });
   }
   return { scope: loadSnapshot(snap, { cwd, config, maxBytes, diagnostics }), snapshot: snap, diagnostics };
+}
+
+/** Whether a named symlink's target is inside the working directory or the link's own directory. */
+function namedLinkInside(abs: string, cwd: string): boolean {
+  try {
+    const real = realpathSync(abs);
+    return isInside(real, realpathSync(cwd)) || isInside(real, realpathSync(path.dirname(abs)));
+  } catch {
+    return false;
+  }
 }
 
 function isInside(child: string, parent: string): boolean {

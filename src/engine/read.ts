@@ -72,7 +72,9 @@ export function readRegularFile(abs: string, maxBytes: number, options: { head?:
     let total = 0;
     // Read up to one byte past the limit, to notice a file that grew.
     for (;;) {
-      const want = Math.min(limit + 1 - total, 1024 * 1024);
+      // Sized by the file (plus one byte, to notice growth): not 1 MiB per small file.
+      // (a size of 0, as /proc and /sys report, reads 64 KiB at a time).
+      const want = Math.min(limit + 1 - total, 1024 * 1024, st.size > 0 ? Math.max(st.size - total, 0) + 1 : 64 * 1024);
       if (want <= 0) break;
       const buf = Buffer.allocUnsafe(want);
       const n = readSync(fd, buf, 0, want, null);
@@ -106,7 +108,7 @@ const ERRNO_TEXT: Record<string, string> = {
 export function cannotRead(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!code) return `cannot be read (${error instanceof Error ? error.message : String(error)})`;
-  return `cannot be read (${code}${ERRNO_TEXT[code] ? `: ${ERRNO_TEXT[code]}` : ''})`;
+  return `cannot be read (${code}${Object.hasOwn(ERRNO_TEXT, code) ? `: ${ERRNO_TEXT[code]}` : ''})`;
 }
 
 export type Decoded = { ok: true; text: string } | { ok: false; reason: string };

@@ -394,15 +394,16 @@ export class Scope {
     const procPath = `/proc/sys/${key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'))}`;
     const file = this.hostFile(procPath) ?? this.readHostFile?.(procPath);
     if (!file) return undefined;
-    const m = /^[ \t]*(.*?)[ \t]*(?:\r?\n|\r|$)/.exec(file.text)!;
-    const start = file.text.indexOf(m[1]!);
+    // The first line without its blanks (no regex: `[ \t]*(.*?)[ \t]*$` is quadratic over a run of blanks).
+    const first = firstLineTrimmed(file.text);
+    const start = file.text.indexOf(first);
     return {
       key,
-      value: m[1]!.replace(/\s+/g, ' '),
+      value: first.replace(/\s+/g, ' '),
       file,
       position: {
         start: { line: 1, column: start + 1, offset: start },
-        end: { line: 1, column: start + m[1]!.length + 1, offset: start + m[1]!.length },
+        end: { line: 1, column: start + first.length + 1, offset: start + first.length },
       },
     };
   }
@@ -544,7 +545,7 @@ export class Scope {
       const tree = file.parsed!.tree as FactRoot;
       if (tree.factKind !== 'iptables-save') continue;
       for (const line of tree.children) {
-        if (!/^\s*-A\s+\S+.*\s-j\s+MASQUERADE(\s|$)/.test(line.value)) continue;
+        if (!isMasqueradeRule(line.value)) continue;
         const text = line.value.trim();
         const position = shift(line.position, line.value.indexOf(text), text.length);
         return { known: true, value: true, evidence: [{ file: file.path, position, message: `NAT on ${this.name}: iptables MASQUERADE rule \`${text}\`` }] };
@@ -586,7 +587,7 @@ export class Scope {
       if (tree.factKind !== 'uname') continue;
       for (const line of tree.children) {
         // `uname -a` (`Linux host 5.4.0-99-generic #112-Ubuntu ...`), or `uname -r` alone.
-        const m = /^(Linux\s+\S+\s+)(\d+\.\d+\S*)/.exec(line.value) ?? /^(\s*)(\d+\.\d+\.\d+\S*)\s*$/.exec(line.value);
+        const m = /^(Linux\s+\S+\s+)(\d+\.\d+\S*)/.exec(line.value) ?? bareRelease(line.value);
         if (!m) continue;
         const position = shift(line.position, m[1]!.length, m[2]!.length);
         const fact = kernelFact(m[2]!, { file: file.path, position, message: `Kernel release ${m[2]}` });
@@ -804,4 +805,31 @@ function shift(p: Position, lead: number, length: number): Position {
 /** True when the kernel is known and older than `version` (e.g. `4.12.0`). */
 export function kernelBefore(k: Fact<Kernel>, version: string): boolean | undefined {
   return k.known ? semver.lt(k.value.version, version) : undefined;
+}
+
+/** The first line of a text, without leading and trailing blanks and tabs. */
+function firstLineTrimmed(text: string): string {
+  let end = 0;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  let a = 0;
+  let b = end;
+  while (a < b && (text[a] === ' ' || text[a] === '\t')) a++;
+  while (b > a && (text[b - 1] === ' ' || text[b - 1] === '\t')) b--;
+  return text.slice(a, b);
+}
+
+/** `-A CHAIN … -j MASQUERADE …` (an iptables-save rule), by tokens: the regex for it was quadratic. */
+function isMasqueradeRule(line: string): boolean {
+  const tokens = line.trim().split(/\s+/);
+  if (tokens[0] !== '-A' || tokens.length < 4) return false;
+  for (let i = 2; i + 1 < tokens.length; i++) if (tokens[i] === '-j' && tokens[i + 1] === 'MASQUERADE') return true;
+  return false;
+}
+
+/** A line that is only a kernel release (`uname -r`): [leading blanks, release], like `^(\s*)(\d+\.\d+\.\d+\S*)\s*$` without its quadratic backtracking. */
+function bareRelease(line: string): [string, string, string] | null {
+  const body = line.trim();
+  if (body === '' || /\s/.test(body) || !/^\d+\.\d+\.\d+/.test(body)) return null;
+  const lead = line.slice(0, line.indexOf(body));
+  return [lead + body, lead, body];
 }

@@ -7,7 +7,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_MARKERS, SNAPSHOT_PATTERNS } from './classify.js';
-import { cannotRead, specialFileKind } from './read.js';
+import { cannotRead, readRegularFile, specialFileKind } from './read.js';
 
 export type Resolved =
   | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size: number }
@@ -32,7 +32,8 @@ export interface Snapshot {
   display(cwd: string, hostPath: string): string;
   resolve(hostPath: string): Resolved;
   list(hostDir: string): string[];
-  read(hostPath: string): ReadResult;
+  /** The file's bytes; a file over `maxBytes` is not read (a ReadResult saying so). */
+  read(hostPath: string, maxBytes?: number): ReadResult;
   exists(hostPath: string): boolean;
   /** Host paths of the files hostlint reads in this snapshot. */
   listReadable(): string[];
@@ -75,8 +76,8 @@ export function listReadable(snap: Pick<Snapshot, 'list' | 'resolve'>): string[]
  */
 export function sosHostName(snap: Pick<Snapshot, 'read'>, name: string): string {
   if (!/^sosreport-/i.test(name)) return name;
-  const r = snap.read('/hostname');
-  if (!r.ok || r.size > 4096) return name;
+  const r = snap.read('/hostname', 4096); // a name, never a whole big file
+  if (!r.ok) return name;
   const host = r.bytes.toString('utf8').split(/\r?\n/)[0]!.trim();
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host) ? host : name;
 }
@@ -216,15 +217,14 @@ export class DirectorySnapshot implements Snapshot {
     return [...names];
   }
 
-  read(hostPath: string): ReadResult {
+  read(hostPath: string, maxBytes = Number.MAX_SAFE_INTEGER): ReadResult {
     const r = this.resolve(hostPath);
     if (!r.ok) return { ok: false, missing: r.missing, reason: r.missing ? 'does not exist' : r.reason };
     if (r.isDirectory) return { ok: false, missing: false, reason: 'is a directory, not a file' };
-    try {
-      return { ok: true, bytes: readFileSync(r.absolute), size: r.size };
-    } catch (error) {
-      return { ok: false, missing: false, reason: cannotRead(error) };
-    }
+    // Never more than asked for, and never a FIFO or device that took the file's place.
+    const read = readRegularFile(r.absolute, maxBytes);
+    if (!read.ok) return { ok: false, missing: false, reason: read.reason };
+    return { ok: true, bytes: read.bytes, size: read.bytes.length };
   }
 
   /** Host paths of the files hostlint reads in this snapshot. */

@@ -436,7 +436,7 @@ const BUILTIN_DESCRIPTIONS: Record<string, string> = {
 
 /** A minimal valid descriptor for a rule the run did not describe. */
 function synthesiseRule(id: string, severity: Severity): SarifReportingDescriptor {
-  const description = BUILTIN_DESCRIPTIONS[id] ?? `Report problems found by the hostlint rule ${id}`;
+  const description = (Object.hasOwn(BUILTIN_DESCRIPTIONS, id) ? BUILTIN_DESCRIPTIONS[id] : undefined) ?? `Report problems found by the hostlint rule ${id}`;
   return {
     id,
     ...nameOf(id),

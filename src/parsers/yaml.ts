@@ -523,7 +523,7 @@ function checkAliases(
     const message = error instanceof Error ? error.message : String(error);
     // With composition errors already reported, only alias trouble is news.
     if (doc.errors.length > 0 && !/alias/i.test(message)) return;
-    const named = /:\s*(\S+)\s*$/.exec(message)?.[1];
+    const named = lastColonToken(message);
     const at = aliases.find((a) => a.name === named) ?? aliases[0];
     report({
       message: /excessive alias count/i.test(message)
@@ -813,4 +813,20 @@ function lastScalar(map: MappingNode, key: string): ScalarNode['value'] | undefi
     if (pair.key.value === key) return pair.value && pair.value.type === 'scalar' ? pair.value.value : undefined;
   }
   return undefined;
+}
+
+/**
+ * What `/:\s*(\S+)\s*$/` captures (the name after the last `: ` of a yaml
+ * error message), without the regex: over a message quoting untrusted text
+ * (`::::…`) that regex is quadratic.
+ */
+function lastColonToken(message: string): string | undefined {
+  const t = message.trimEnd();
+  let i = t.length;
+  while (i > 0 && !/\s/.test(t[i - 1]!)) i--;
+  const token = t.slice(i);
+  if (token === '') return undefined;
+  if (t.slice(0, i).trimEnd().endsWith(':')) return token;
+  const colon = token.indexOf(':');
+  return colon >= 0 && colon < token.length - 1 ? token.slice(colon + 1) : undefined;
 }

@@ -6,7 +6,23 @@
  * whatever the pattern (`^(a+)+$` cannot blow up as it does in V8's
  * backtracking engine). Patterns longer than MAX_PATTERN are refused.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+/**
+ * re2js is loaded on first use (synchronously): most runs never check a
+ * pattern, and every audit worker thread would pay for loading it. In the
+ * CommonJS bundle `__filename` is the bundle; in the ES module build,
+ * `import.meta.url`.
+ */
+let engine: typeof RE2JS | undefined;
+function re2(): typeof RE2JS {
+  if (!engine) {
+    const base = typeof __filename === 'string' ? __filename : import.meta.url;
+    engine = (createRequire(base)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  }
+  return engine;
+}
 
 export const MAX_GO_PATTERN = 4096;
 
@@ -21,7 +37,7 @@ export function goRegExp(source: string): GoRegExp | undefined {
   if (source.length > MAX_GO_PATTERN) return undefined;
   let re: RE2JS;
   try {
-    re = RE2JS.compile(source);
+    re = re2().compile(source);
   } catch {
     return undefined;
   }

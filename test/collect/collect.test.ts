@@ -66,7 +66,7 @@ function fakeRoot(): string {
 /** PATH for the script: coreutils, tar and gzip only, plus shims for the commands it may run. */
 function toolbox(withSysctl: boolean): string {
   const bin = mkdtempSync(path.join(tmpdir(), 'hostlint-bin-'));
-  for (const tool of ['cat', 'mkdir', 'rm', 'ln', 'readlink', 'mktemp', 'tr', 'tar', 'gzip']) {
+  for (const tool of ['cat', 'mkdir', 'rm', 'ln', 'readlink', 'mktemp', 'tr', 'tar', 'gzip', 'wc', 'grep', 'dd']) {
     const real = which(tool);
     if (!real) throw new Error(`${tool} is needed for this test`);
     symlinkSync(real, path.join(bin, tool));

@@ -7,11 +7,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { escapeText, neutralizeOutput } from '../../src/util/escape.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/lint.js';
 import { built, KERNEL_310, spawnCli, TW } from './helpers.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

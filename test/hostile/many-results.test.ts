@@ -8,10 +8,13 @@
  * before; these tests run within vitest's timeouts.)
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SNIPPET_MAX } from '../../src/engine/linter.js';
 import { runCli } from '../helpers/cli.js';
 import { lintDir, writeTree } from '../helpers/lint.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 const N = 20_000;
 const manyOptions = `options ${Array.from({ length: N }, (_, i) => `x${i}`).join(' ')}\n`;

@@ -9,12 +9,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { goRegExp } from '../../src/util/go-regexp.js';
 import { globSteps, pathGlob, sysctlGlob } from '../../src/util/glob.js';
 import { writeTree } from '../helpers/lint.js';
 import { built, KERNEL_310, lintJson, spawnCli, TW } from './helpers.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 /** Steps one match takes. */
 function steps(fn: () => void): number {
@@ -162,5 +165,23 @@ describe('sysctl glob keys end to end: lint and audit at every concurrency', () 
         ['sysctl-tw-recycle', 'repo/sysctl.conf', 4],
       ]);
     }
+  });
+});
+
+describe('polynomial regexes over untrusted lines are gone too', () => {
+  const n = 50_000;
+  it('iptables-save, uname, a live value, a resolv search list and a YAML alias error with 50,000-character runs lint at once', async () => {
+    const dir = writeTree({
+      '.hostlint.yaml': 'facts:\n  kubernetesNode: true\n',
+      'db01/etc/sysctl.conf': 'net.ipv4.ip_forward = 1\n',
+      'db01/etc/resolv.conf': `search a${'.'.repeat(n)}b corp.example.com\nnameserver 10.0.0.1\n`,
+      'db01/proc/sys/net/ipv4/ip_forward': `a${' '.repeat(n)}b\n`,
+      'db01/sos_commands/networking/iptables-save': `*nat\n-A ${'x'.repeat(n)}\n-A POSTROUTING${' -j'.repeat(n / 3)}\nCOMMIT\n`,
+      'db01/sos_commands/kernel/uname_-a': `1.1.1${'1'.repeat(n)} x\n`,
+      'cluster/bad.yaml': `kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: x\ndata:\n  a: *${':'.repeat(n)}\n`,
+    });
+    const r = await lintJson(dir);
+    expect(r.rows.filter((x) => x.ruleId === 'internal-error')).toEqual([]);
+    expect(r.rows.filter((x) => x.file === 'cluster/bad.yaml').map((x) => x.ruleId)).toEqual(['parse-error']);
   });
 });

@@ -10,11 +10,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { outputPlan } from '../../src/cli/output.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from '../helpers/lint.js';
 import { BIN, built, KERNEL_310, TW } from './helpers.js';
+
+// These tests start the real CLI (child processes, worker threads): on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 120_000 });
 
 const tree = () => writeTree({ '.hostlint.yaml': KERNEL_310, 'etc/sysctl.conf': TW, 'fleet/db01/etc/sysctl.conf': TW, 'fleet/db01/proc/sys/kernel/osrelease': '3.10.0-1160.el7.x86_64\n' });
 const tmpLeft = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
