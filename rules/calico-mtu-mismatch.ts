@@ -41,6 +41,7 @@ export default defineRule({
       'The physical MTU is the smallest MTU among the host\'s interfaces that are up and match Calico\'s default `mtuIfacePattern`, taken from node snapshots (`sys/class/net/<if>/mtu`, `ip` output) or from `facts.physicalMtu`; for the cluster\'s manifests it is the smallest among the run\'s Kubernetes nodes (a fleet audit). When it is unknown the rule only leaves a note. On a host, the tunnel MTUs of Felix\'s `felix.cfg` (`IpInIpMtu`, `VXLANMTU`, `WireguardMTU`, ...) are checked against the overhead of their own tunnel.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['kube', 'cni'],
     messages: {
       tooLarge: 'Calico MTU {{value}} ({{what}}) exceeds {{expected}}: physical MTU {{physical}} minus {{overhead}} bytes of {{encap}}; encapsulated packets will be fragmented or dropped',
