@@ -314,16 +314,20 @@ function toRelatedLocation(location: Location, id: number, cwd: string): SarifLo
 /**
  * The result's message with its evidence linked (SARIF §3.11.6): literal
  * `[` and `]` escaped, then ` Evidence: [label](1), [label](2).` naming each
- * related location by its id. GitHub code scanning shows related locations
- * only where the message links them. The JSON and stylish messages are not
+ * related location by its id (the first ten; more are counted). GitHub code
+ * scanning shows related locations only where the message links them. The JSON and stylish messages are not
  * changed: they list the evidence themselves.
  */
 export function linkedMessage(message: string, related: Location[]): string {
   const text = escapeMessage(message);
   if (related.length === 0) return text;
-  const links = related.map((location, i) => `[${escapeMessage(evidenceLabel(location))}](${i + 1})`);
-  return `${sentence(text)} Evidence: ${links.join(', ')}.`;
+  const links = related.slice(0, MAX_LINKS).map((location, i) => `[${escapeMessage(evidenceLabel(location))}](${i + 1})`);
+  const more = related.length - links.length;
+  return `${sentence(text)} Evidence: ${links.join(', ')}${more > 0 ? ` and ${more} more related ${more === 1 ? 'location' : 'locations'}` : ''}.`;
 }
+
+/** Links in one message: the rest of a long evidence list is counted, not linked (they stay in relatedLocations). */
+const MAX_LINKS = 10;
 
 /** What a related location shows: its message, else `file:line`. */
 function evidenceLabel(location: Location): string {

@@ -32,6 +32,11 @@ describe('linked messages', () => {
     );
     expect(linkedMessage('Ends with a period.', related.slice(0, 1))).toBe('Ends with a period. Evidence: [MTU of eth0 is 1500 on node01](1).');
     expect(linkedMessage('No evidence [here]', [])).toBe('No evidence \\[here\\]');
+    const many = Array.from({ length: 12 }, (_, i) => ({ file: `h${i}/mtu`, position: pos(1, 1, 1, 5), message: `MTU ${i}` }));
+    expect(linkedMessage('Too many', many)).toBe(
+      `Too many. Evidence: ${many.slice(0, 10).map((l, i) => `[${l.message}](${i + 1})`).join(', ')} and 2 more related locations.`,
+    );
+    expect(linkedMessage('One more', many.slice(0, 11))).toMatch(/\[MTU 9\]\(10\) and 1 more related location\.$/);
   });
 
   it('results link exactly the related locations they carry; each related location has an id and a message', () => {
