@@ -10,6 +10,7 @@ export default defineRule({
       'On a manifest install the same happens through the calico-node environment: with `CALICO_IPV4POOL_IPIP` and `CALICO_IPV4POOL_VXLAN` both set to `Always` or `CrossSubnet`, calico-node tries to create the default pool with both, the creation fails validation and calico-node exits ("Failed to create default IPv4 IP pool"), so no node becomes ready. The environment only matters when no pool exists yet, so it is not checked when the same manifests declare IPPools. Different pools may use different encapsulations.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'high',
     languages: ['kube'],
     messages: {
       pool: 'IPPool {{pool}} enables VXLAN (`vxlanMode: {{vxlan}}`) and IP-in-IP (`ipipMode: {{ipip}}`): a pool can use only one encapsulation, and Calico rejects it',

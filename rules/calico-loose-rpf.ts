@@ -64,6 +64,7 @@ export default defineRule({
       'The rule joins the calico-node DaemonSet (its version from the image tag; an image without a version tag is not checked) with the `rp_filter` of the run\'s Kubernetes node snapshots — the value the sysctl files set and, when the snapshot has one, the live value — or with sysctl files in the repository known to configure Kubernetes nodes (`facts.kubernetesNode`).',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['kube', 'sysctl', 'sysctl-dump', 'felix'],
     messages: {
       loose: 'Calico {{version}} (Felix before 3.12) exits at start-up where `net.ipv4.conf.all.rp_filter` is 2 (loose), as on {{hosts}}: calico-node crash-loops; set it to 1 on the nodes, set FELIX_IGNORELOOSERPF=true, or upgrade Calico',

@@ -70,6 +70,7 @@ export default defineRule({
       'The rule needs the node\'s interfaces (`sys/class/net/<if>/mtu` and `operstate`, or `ip link` output in a snapshot). Manifests are joined with the Kubernetes node snapshots linted in the same run; a node with its own calico CNI configuration is checked against that file instead.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['kube', 'cni', 'felix', 'fact'],
     messages: {
       noMatch: 'Calico auto-detects the MTU ({{what}}) but no interface that is up matches {{from}} `{{pattern}}` on {{hosts}}: Felix falls back to a host MTU of 1460; set mtuIfacePattern to match the uplink or set the MTU',

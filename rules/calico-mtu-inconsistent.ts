@@ -29,6 +29,7 @@ export default defineRule({
       'When a literal was edited in one place only — `FELIX_IPINIPMTU: "1440"` left behind while the CNI `mtu` says 1500 — pods send packets the tunnel cannot carry in one piece (fragmented, or dropped when DF is set: connections that hang once they send full-size segments), or the tunnel is larger than the pods ever use. The rule reports every value that differs from the most common one (the first one on a tie); `calico-mtu-mismatch` checks the values against the physical MTU. Only the tunnel the workload MTU is sized for is compared (the encapsulation in use with the largest overhead): a tunnel that is not in use, or a second one with a smaller overhead (IP-in-IP next to WireGuard), may differ, and IPv6 tunnel MTUs are not compared, since their overhead differs. `0` (auto-detection) is not a value here.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['kube', 'cni', 'felix'],
     messages: {
       differs: 'Calico MTU {{value}} ({{what}}) differs from {{expected}} ({{otherWhat}}): set the workload and tunnel MTUs to the same value',

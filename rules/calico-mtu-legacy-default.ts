@@ -13,6 +13,7 @@ export default defineRule({
       'A 1440 that survives an upgrade (a kept ConfigMap, a patched copy of an old manifest) switches auto-detection off and keeps the old guess — too small on most networks, too large for VXLAN on a 1460-byte network or WireGuard on 1480. The fix sets it to `0`; keep an explicit value only when you chose it for this network (`calico-mtu-mismatch` checks it when the physical MTU is known). The Calico version comes from the calico/node image tag; an image without a version tag is not checked.',
     ].join('\n\n'),
     severity: 'note',
+    precision: 'medium',
     languages: ['kube'],
     messages: {
       legacy: '`{{what}}: "1440"` is the default of Calico manifests before 3.17 and turns off MTU auto-detection in Calico {{version}}; set it to "0" unless 1440 was chosen for this network',

@@ -22,6 +22,7 @@ export default defineRule({
       'The physical MTU is the smallest MTU among the host\'s interfaces that are up and match Calico\'s default `mtuIfacePattern`, taken from node snapshots (`sys/class/net/<if>/mtu`, `ip` output) or from `facts.physicalMtu`; for the cluster\'s manifests it is the smallest among the run\'s Kubernetes nodes (a fleet audit). When it is unknown the rule only leaves a note. Each tunnel MTU (`ipipMTU`, `vxlanMTU`, `vxlanMTUV6`, `wireguardMTU`, `wireguardMTUV6` in a FelixConfiguration, the matching `FELIX_*MTU` env vars or felix.cfg keys) is checked against the overhead of its own tunnel, and only when that tunnel is in use (an IP pool, the calico-node env, or Felix\'s WireGuard switch, whose booleans are read as Felix reads them: `1`, `true`, `yes`, `t`, any case); the workload MTU against the largest overhead in use. An Installation whose `linuxDataplane` is `None` is not Calico\'s network and is not checked.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['kube', 'cni'],
     messages: {
       tooLarge: 'Calico MTU {{value}} ({{what}}) exceeds {{expected}}: physical MTU {{physical}} minus {{overhead}} bytes of {{encap}}; encapsulated packets will be fragmented or dropped',

@@ -17,6 +17,7 @@ export default defineRule({
       'An IPPool\'s `natOutgoing` defaults to false; the pool calico-node creates at start-up defaults to `CALICO_IPV4POOL_NAT_OUTGOING=true`, and operator `Installation` pools default to `natOutgoing: Enabled`. Leave NAT off only when the pod range is routed outside the cluster (BGP peering with the network), which this rule cannot see — hence a note.',
     ].join('\n\n'),
     severity: 'note',
+    precision: 'medium',
     languages: ['kube'],
     messages: {
       pool: 'IPPool {{pool}} encapsulates with {{encap}} but natOutgoing is {{nat}}: pod traffic to destinations outside the cluster leaves with the pod IP as source, which the network cannot route back; set natOutgoing: true unless the pod range is routed outside the cluster',

@@ -10,6 +10,7 @@ export default defineRule({
       'The earlier lines are dead configuration that reads as if it were in force — a typical leftover of a second `[global]` block appended by a configuration tool. The fix removes the shadowed line.',
     ].join('\n\n'),
     severity: 'note',
+    precision: 'high',
     languages: ['felix'],
     messages: {
       shadowed: '`{{key}}` is also set on line {{line}}, the value Felix uses: this one ({{value}}) has no effect',

@@ -26,6 +26,7 @@ export default defineRule({
       'hostlint reports a configured `0` at the line that sets it, and a live `0` (from the snapshot) when no file sets the key. It reports nothing about `0` when it does not know the host is a Kubernetes node.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['sysctl', 'sysctl-dump'],
     messages: {
       configured: '`{{key}} = {{value}}` on a Kubernetes node: traffic between pods on the same Linux bridge bypasses {{tables}}, so kube-proxy\'s Service rules do not apply to it; set it to 1',

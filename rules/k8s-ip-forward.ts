@@ -12,6 +12,7 @@ export default defineRule({
       'With forwarding off, pod traffic leaving the node is dropped: pods cannot reach other nodes, Services or the outside. hostlint reports a configured `0` at the line that sets it, and a live `0` (from the snapshot) when no file sets the key. It reports nothing when it does not know the host is a Kubernetes node (`facts.kubernetesNode`, or a snapshot with `/var/lib/kubelet`, `/etc/kubernetes` or `/etc/cni/net.d`).',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['sysctl', 'sysctl-dump'],
     messages: {
       configured: '`{{key}} = {{value}}` on a Kubernetes node: pod and Service traffic cannot be routed; set it to 1',

@@ -28,6 +28,7 @@ export default defineRule<'configured' | 'live', Options>({
       'hostlint checks the effective configured range and reserved ports of each Kubernetes node (a snapshot with `/var/lib/kubelet`, `/etc/kubernetes` or `/etc/cni/net.d`, or `facts.kubernetesNode: true`). When no sysctl file sets the range, a snapshot\'s live value (`sysctl -a`, `/proc/sys/net/ipv4/ip_local_port_range`) is checked instead; without a live value hostlint stays silent rather than assume the kernel default, because something it does not read (a container runtime, an init script) may have changed the range. If the cluster uses another NodePort range, set the `nodePortRange` option.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl', 'sysctl-dump'],
     schema: {
       type: 'object',

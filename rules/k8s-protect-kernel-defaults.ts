@@ -20,6 +20,7 @@ export default defineRule({
       'Hardening baselines that turn `protectKernelDefaults` on often ship a sysctl file that contradicts it (`vm.panic_on_oom = 1`, `kernel.panic = 60`). hostlint reads the KubeletConfiguration of a host snapshot (`var/lib/kubelet/config.yaml`) and checks the effective sysctl value of each key, else the live value of the snapshot. When neither is known it reports once, one level lower, at the kubelet setting: the kernel defaults (`vm.overcommit_memory = 0`, `kernel.panic = 0` on most kernels) would not pass, but some distributions build other defaults.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['sysctl', 'sysctl-dump', 'kube'],
     messages: {
       configured: '`{{key}} = {{value}}` but the kubelet runs with protectKernelDefaults and requires {{required}}: it fails with "invalid kernel flag: {{path}}, expected value: {{required}}" and the node never becomes Ready; set it to {{required}}',

@@ -22,6 +22,7 @@ export default defineRule({
       'In a node snapshot the kubelet configuration says which file is used (symlinks such as /etc/resolv.conf → stub-resolv.conf are followed). For a resolv.conf in the repository the rule only knows, from `facts.kubernetesNode`, that it configures a Kubernetes node, not that the kubelet uses it, and reports one level lower.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['resolv', 'kube'],
     messages: {
       loopback: 'Loopback name server `{{address}}` in {{target}}, the resolv.conf the kubelet hands to pods: CoreDNS (dnsPolicy Default) forwards to itself, its loop plugin halts it and the pods crash-loop; point the kubelet\'s resolvConf at a file with the real upstream servers',

@@ -48,6 +48,7 @@ export default defineRule<'tooMany' | 'tooLong' | 'lineTooLong', Options>({
       'The character budget counts the cluster domains for the longest possible namespace name (63 characters), so that pods in every namespace keep the whole node list. The cluster domain comes from the kubelet configuration of a node snapshot (`clusterDomain`), else from the `clusterDomain` option.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['resolv'],
     messages: {
       tooMany: 'The node search list has {{count}} domains but pods can inherit only {{limit}} ({{why}}): the kubelet drops {{lost}}',

@@ -10,6 +10,7 @@ export default defineRule({
       'Write the domain as `search example.com` if pods should inherit it (and consider `resolv-search-inherited` first: with `ndots:5` every inherited domain is tried before the name itself), or drop the line if they should not. The rule looks only at the resolv.conf the kubelet uses (`resolvConf` in the kubelet configuration of a node snapshot, default /etc/resolv.conf), or at resolv.conf files of hosts configured as Kubernetes nodes (`facts.kubernetesNode`).',
     ].join('\n\n'),
     severity: 'note',
+    precision: 'medium',
     languages: ['resolv'],
     messages: {
       ignored: '`domain {{domain}}` makes glibc search `{{domain}}` on this node, but the kubelet ignores `domain` lines: pods do not inherit it; use `search {{domain}}` if they should',

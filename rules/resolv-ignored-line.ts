@@ -16,6 +16,7 @@ export default defineRule({
       'Indented comments are harmless (glibc ignores them as lines with an unknown keyword), so they are reported one level lower; the fix moves them to column 1.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['resolv'],
     messages: {
       indentedComment: 'Indented comment: glibc recognises `#` and `;` only in column 1 and skips this line as an unknown keyword; start it in column 1',

@@ -11,6 +11,7 @@ export default defineRule({
       'Only lines glibc accepts are counted: an indented line or an address glibc cannot parse is ignored by glibc (see `resolv-ignored-line`) and does not take one of the three places.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['resolv'],
     messages: {
       extra: 'Nameserver `{{address}}` is number {{n}} in the list; glibc, musl and the kubelet use only the first 3, so it is never queried',

@@ -30,6 +30,7 @@ export default defineRule({
       'Values above the cap and `inet6` are reported one level lower: the resolver works, just not as written.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['resolv'],
     messages: {
       detached: '`{{name}}` needs its value after a colon (`{{name}}:{{value}}`); glibc ignores `{{text}}`',

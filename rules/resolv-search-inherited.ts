@@ -21,6 +21,7 @@ export default defineRule<'inherited', Options>({
       'The kubelet reads the search list with its own parser: it takes the last `search` line (indented or not) and ignores `domain` lines, so this rule does too (a `domain` line is not inherited by pods). Domains the cluster relies on can be listed in the `allow` option. The rule only looks at resolv.conf files of hosts known to be Kubernetes nodes.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['resolv'],
     messages: {
       inherited: 'Pods on this Kubernetes node inherit search domain `{{domain}}` and, with ndots:5, try names against it before resolving them as written',

@@ -11,6 +11,7 @@ export default defineRule({
       'When the last line searches every domain of an earlier one (`search ttt.com`, later `domain ttt.com`), nothing is dropped and the rule is silent. Lines glibc ignores (indented, or with no value) do not override anything and are reported by `resolv-ignored-line` instead.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['resolv'],
     messages: {
       overridden: '`{{keyword}}` is overridden by the `{{lastKeyword}}` on line {{lastLine}}: glibc uses only the last `search` or `domain` line, so its domains ({{domains}}) are not searched',

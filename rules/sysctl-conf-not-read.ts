@@ -17,6 +17,7 @@ export default defineRule({
       'hostlint reports the first assignment of `/etc/sysctl.conf` in a host snapshot when the snapshot holds `/etc/sysctl.d` with no link to the file, and shows that the host runs systemd: one of systemd\'s own vendor files (`/usr/lib/sysctl.d/50-default.conf`, `50-pid-max.conf`, `50-coredump.conf`), `/run/systemd/system` (the sd_booted(3) test), the `systemd-sysctl` binary, or an sosreport `sos_commands/systemd` directory. RHEL/CentOS 7 and Amazon Linux 2 are exempt: their systemd 219 carries the patch "sysctl: bring back /etc/sysctl.conf" and reads the file itself. When the kernel release (which tells those apart) is unknown, the finding is one level lower.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl'],
     messages: {
       notRead: '`/etc/sysctl.conf` sets {{count}} but systemd-sysctl does not read it at boot and no sysctl.d file links to it: these settings are lost on reboot; link it (`ln -s ../sysctl.conf /etc/sysctl.d/99-sysctl.conf`) or move them to /etc/sysctl.d/',

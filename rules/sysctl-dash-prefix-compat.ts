@@ -18,6 +18,7 @@ export default defineRule({
       'This bites when systemd\'s own `/usr/lib/sysctl.d/50-default.conf` or a modern drop-in is copied to an older distribution (RHEL/CentOS 7 ship procps-ng 3.3.10). Debian 12 (procps-ng 4.0.2) and Ubuntu 24.04 (4.0.4) read systemd\'s 50-default.conf, whose exclusions are plain keys, without complaint. The procps-ng version comes from `facts.procps` or, in an sosreport snapshot, from `installed-rpms` / `installed-debs`; when it is unknown the rule stays silent.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl'],
     messages: {
       dashPrefix: '`-{{key}}` is read by procps-ng {{version}} as a key whose name starts with `-`: `sysctl --system` fails with "cannot stat /proc/sys/-{{path}}"; the `-` prefix needs procps-ng 3.3.16',

@@ -42,6 +42,7 @@ export default defineRule({
       'On a Kubernetes node the kubelet itself rewrites six keys at start unless `protectKernelDefaults` is true (`vm.overcommit_memory = 1`, `vm.panic_on_oom = 0`, `kernel.panic = 10`, `kernel.panic_on_oops = 1`, `kernel.keys.root_maxkeys`, `kernel.keys.root_maxbytes`); a file that sets them differently is overridden at every kubelet start, and the message says so.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl', 'sysctl-dump'],
     messages: {
       drift: '`{{key}}` is configured as `{{configured}}` but is `{{live}}` on the running host: the file was changed and not applied since, or the value was changed at runtime',

@@ -15,6 +15,7 @@ export default defineRule({
       'hostlint reports each **shadowed** assignment, with the one that wins as related location. In a host snapshot all sysctl files of the host are one set; in a repository each file stands on its own. An assignment repeated with the same value, and a vendor default (`/usr/lib/sysctl.d`, `/run/sysctl.d`, ...) overridden from `/etc` — the override mechanism sysctl.d(5) describes — are reported one level lower.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl'],
     messages: {
       overridden: '`{{key}} = {{value}}` is overridden by `{{winning}}` at {{where}}: this line has no effect',

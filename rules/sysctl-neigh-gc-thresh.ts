@@ -29,6 +29,7 @@ export default defineRule({
       'hostlint takes each threshold from the files applied together, else from the snapshot\'s live values, else the kernel default. In a repository, where another file may set the missing threshold for the same host, a violation that rests on a kernel default is reported one level lower.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl', 'sysctl-dump'],
     messages: {
       thresh3BelowThresh2: 'Neighbour table {{family}}: gc_thresh2 = {{a}} ({{aFrom}}) is above gc_thresh3 = {{b}} ({{bFrom}}): the table is capped at gc_thresh3 and overflows ("neighbor table overflow!") at {{b}} entries; raise gc_thresh3 to at least {{a}}',

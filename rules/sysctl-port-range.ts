@@ -24,6 +24,7 @@ export default defineRule({
       'A rejected range goes unnoticed until the host runs out of ephemeral ports under load. hostlint checks the effective value (the assignment that wins in the files applied together) and, for the unprivileged-port check, the kernel: when it is unknown a low port under 1024 is reported one level lower.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl'],
     messages: {
       notTwoPorts: '`net.ipv4.ip_local_port_range = {{value}}` is not two port numbers (low and high)',

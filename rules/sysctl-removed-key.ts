@@ -25,6 +25,7 @@ export default defineRule({
       'hostlint knows a key is missing when the kernel is known to be past the release that removed it (`net.ipv4.tcp_tw_recycle` is gone since 4.12), or when a live `sysctl -a` dump of the same host does not list it (a module such as `br_netfilter` not loaded, an interface that does not exist, a typo).',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl', 'sysctl-dump'],
     messages: {
       removed: '`{{key}}` was removed in Linux {{since}} (kernel here: {{kernel}}); `sysctl -p` fails with "cannot stat /proc/sys/{{path}}"',

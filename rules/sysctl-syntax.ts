@@ -24,6 +24,7 @@ export default defineRule({
       '- **Values over 4096 characters** are beyond what procps supports (sysctl.conf(5), BUGS).',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl'],
     messages: {
       noEquals: '`{{text}}` is not an assignment: `sysctl -p` prints "invalid syntax, continuing..." and systemd-sysctl "Line is not an assignment, ignoring"; write `key = value`',

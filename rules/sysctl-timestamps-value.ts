@@ -13,6 +13,7 @@ export default defineRule({
       'Timestamps matter beyond tuning: `net.ipv4.tcp_tw_recycle` drops SYNs from clients behind NAT only while timestamps are on (see `sysctl-tw-recycle`), and `tcp_tw_reuse` relies on them.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl'],
     messages: {
       notNumber: '`net.ipv4.tcp_timestamps = {{value}}` is not a number: the kernel rejects the write; use 0, 1 or 2',

@@ -11,6 +11,7 @@ export default defineRule({
       'Set it to 0 (or remove the line). If the kernel is unknown, tell hostlint with `facts.kernel` or lint a snapshot that holds `proc/sys/kernel/osrelease`.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'high',
     languages: ['sysctl'],
     messages: {
       natDrop: '`net.ipv4.tcp_tw_recycle = {{value}}` with TCP timestamps on makes kernel {{kernel}} drop SYNs from clients behind NAT; set it to 0',

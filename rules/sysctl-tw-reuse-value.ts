@@ -13,6 +13,7 @@ export default defineRule({
       'hostlint reports a value outside 0–2 (and a non-number) on any kernel, and `2` when the kernel is known to be older than 4.18. The kernel comes from the snapshot (`proc/sys/kernel/osrelease`, `uname -a`) or `facts.kernel`.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl'],
     messages: {
       notNumber: '`net.ipv4.tcp_tw_reuse = {{value}}` is not a number: the kernel rejects the write; use 0, 1 or 2',

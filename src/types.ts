@@ -409,6 +409,16 @@ export interface RuleMeta<M extends string = string> {
   rationale: string;
   /** Default severity. */
   severity: Severity;
+  /**
+   * How sure a finding is (SARIF `precision`, which code scanning sorts
+   * alerts by): `high` when the files read prove it (syntax, values,
+   * duplicates, what glibc or procps do with the text); `medium` when it
+   * rests on inferred facts or heuristics (whether a host is a Kubernetes
+   * node, which Calico or procps version runs, upstream kernel version
+   * tables that vendor kernels may differ from, a value that may be
+   * deliberate).
+   */
+  precision: 'high' | 'medium';
   /** Languages whose files the rule reads. */
   languages: LanguageId[];
   /** Message templates by id; `{{name}}` placeholders are filled from `data`. */

@@ -75,6 +75,8 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
       expect(s.url).toMatch(/^https:\/\//);
     }
     expect(['error', 'warning', 'note']).toContain(meta.severity);
+    // SARIF precision: high where the files alone prove a finding, medium where it rests on inferred facts.
+    expect(['high', 'medium']).toContain(meta.precision);
     if (meta.tags.includes('security')) expect(meta.securitySeverity).toMatch(/^\d+(\.\d)?$/);
   });
 

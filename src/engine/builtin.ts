@@ -21,6 +21,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     rationale:
       'A file with a syntax error is not applied the way its author expects: YAML that does not parse is rejected by `kubectl apply`, a conflist that is not JSON is skipped by the container runtime. hostlint reports the error at its position and goes on with the other files.',
     severity: 'error',
+    precision: 'high',
     languages: ['sysctl', 'sysctl-dump', 'resolv', 'kube', 'felix', 'cni'],
     messages: { syntax: '{{message}}' },
     sources: [{ title: 'YAML 1.2.2 specification', url: 'https://yaml.org/spec/1.2.2/' }, { title: 'RFC 8259: The JSON Data Interchange Format', url: 'https://www.rfc-editor.org/rfc/rfc8259' }],
@@ -35,6 +36,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     rationale:
       'A file that is binary, not UTF-8, unreadable, a symlink leaving its snapshot, or larger than the size limit cannot be linted. hostlint names it instead of skipping it silently, and lints every other file.',
     severity: 'error',
+    precision: 'high',
     languages: ['sysctl', 'sysctl-dump', 'resolv', 'kube', 'felix', 'cni', 'fact'],
     messages: { unreadable: 'File {{reason}}' },
     sources: [],
@@ -49,6 +51,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     rationale:
       'A `hostlint-disable` comment that no longer suppresses a finding hides future findings for no reason. Reported when `--report-unused-disable-directives` is given.',
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl', 'resolv', 'kube', 'felix'],
     messages: {
       unused: 'Unused hostlint-disable directive (no problems were reported{{from}})',
@@ -114,6 +117,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     description: 'Report a rule that failed on a file',
     rationale: 'A rule threw an exception. The other rules and files were still linted; please report the bug with the file that caused it.',
     severity: 'error',
+    precision: 'high',
     languages: ['sysctl', 'sysctl-dump', 'resolv', 'kube', 'felix', 'cni', 'fact'],
     messages: { crashed: 'Rule `{{ruleId}}` failed: {{message}}' },
     sources: [],

@@ -120,7 +120,7 @@ interface SarifReportingDescriptor {
   defaultConfiguration: { level: Severity };
   properties: {
     tags: string[];
-    precision: 'high';
+    precision: 'high' | 'medium';
     'problem.severity'?: 'error' | 'warning' | 'recommendation';
     'security-severity'?: string;
   };
@@ -252,14 +252,14 @@ function toSarifResult(
   const primary: SarifLocation = {
     physicalLocation: physicalLocation(result.file, result.position, cwd, result.snippet, result.snippetColumn),
   };
+  const related = (result.related ?? []).slice(0, Math.max(0, maxRelated));
   const out: SarifResult = {
     ruleId: result.ruleId,
     ruleIndex: index,
     level: result.severity,
-    message: { text: nonEmpty(result.message, result.ruleId) },
+    message: { text: linkedMessage(nonEmpty(result.message, result.ruleId), related) },
     locations: [primary],
   };
-  const related = (result.related ?? []).slice(0, Math.max(0, maxRelated));
   if (related.length > 0) {
     out.relatedLocations = related.map((location, i) => toRelatedLocation(location, i + 1, cwd));
   }
@@ -307,8 +307,37 @@ function toRelatedLocation(location: Location, id: number, cwd: string): SarifLo
   return {
     id,
     physicalLocation: physicalLocation(location.file, location.position, cwd),
-    ...(location.message ? { message: { text: location.message } } : {}),
+    message: { text: escapeMessage(evidenceLabel(location)) },
   };
+}
+
+/**
+ * The result's message with its evidence linked (SARIF §3.11.6): literal
+ * `[` and `]` escaped, then ` Evidence: [label](1), [label](2).` naming each
+ * related location by its id (the first ten; more are counted). GitHub code
+ * scanning shows related locations only where the message links them. The JSON and stylish messages are not
+ * changed: they list the evidence themselves.
+ */
+export function linkedMessage(message: string, related: Location[]): string {
+  const text = escapeMessage(message);
+  if (related.length === 0) return text;
+  const links = related.slice(0, MAX_LINKS).map((location, i) => `[${escapeMessage(evidenceLabel(location))}](${i + 1})`);
+  const more = related.length - links.length;
+  return `${sentence(text)} Evidence: ${links.join(', ')}${more > 0 ? ` and ${more} more related ${more === 1 ? 'location' : 'locations'}` : ''}.`;
+}
+
+/** Links in one message: the rest of a long evidence list is counted, not linked (they stay in relatedLocations). */
+const MAX_LINKS = 10;
+
+/** What a related location shows: its message, else `file:line`. */
+function evidenceLabel(location: Location): string {
+  const message = location.message?.replace(/\s+/g, ' ').trim();
+  return message ? message.replace(/([^.])\.$/, '$1') : `${location.file}:${positiveInt(location.position?.start.line)}`;
+}
+
+/** SARIF §3.11.6: literal square brackets in a message are escaped with a backslash. */
+export function escapeMessage(text: string): string {
+  return text.replace(/[[\]]/g, '\\$&');
 }
 
 function toSuppression(suppression: Suppression, cwd: string): SarifSuppression {
@@ -408,7 +437,7 @@ function describeRule(meta: RuleMeta): SarifReportingDescriptor {
 
   const properties: SarifReportingDescriptor['properties'] = {
     tags: [...new Set(meta.tags ?? [])].slice(0, MAX_TAGS),
-    precision: 'high',
+    precision: meta.precision === 'medium' ? 'medium' : 'high',
   };
   if (meta.securitySeverity !== undefined && meta.securitySeverity !== '') {
     properties['security-severity'] = String(meta.securitySeverity);

@@ -251,6 +251,22 @@ describe('stylish wraps long messages to the terminal width', () => {
       ].join('\n'),
     );
     for (const line of tty.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    // audit: the files are indented under their host, and still fit.
+    const audit = await runCli(['audit', '--concurrency', '1', '--no-color', '.'], { cwd, isTTY: true, columns: 80 });
+    expect(audit.stdout.split('\n').slice(0, 9).join('\n')).toBe(
+      [
+        '',
+        '(repository)  files outside the snapshots  1 error',
+        '',
+        '  sysctl.conf',
+        '    2:27  error  `net.ipv4.tcp_tw_recycle = 1` with TCP' + ' '.repeat(8) + 'sysctl-tw-recycle',
+        '                 timestamps on makes kernel',
+        '                 3.10.0-1160.el7.x86_64 drop SYNs from',
+        '                 clients behind NAT; set it to 0',
+        '',
+      ].join('\n'),
+    );
+    for (const line of audit.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     await runCli(['-o', 'report.txt'], { cwd, isTTY: true, columns: 80 });
     expect(readFileSync(path.join(cwd, 'report.txt'), 'utf8')).toBe(plain.stdout);
   });

@@ -13,6 +13,7 @@ export function pos(line: number, column: number, endLine: number, endColumn: nu
 
 const base = {
   type: 'problem',
+  precision: 'high',
   languages: ['sysctl'],
   messages: {},
   fixable: false,
@@ -42,6 +43,7 @@ export const RULES: RuleMeta[] = [
   {
     ...base,
     id: 'calico-mtu-mismatch',
+    precision: 'medium',
     description: 'Require the Calico MTU to match the network MTU minus the encapsulation overhead',
     rationale:
       'IP-in-IP adds 20 bytes to every packet. A `veth_mtu` that is too small wastes bandwidth; one that is too ' +

@@ -90,6 +90,24 @@ describe('SARIF Multitool validation', () => {
   );
 
   it(
+    'passes with evidence linked from messages, literal brackets escaped, and related locations without a message',
+    async () => {
+      const report = reportWithResults();
+      const result = report.files[0]!.results[0]!;
+      result.message = 'Key net.ipv4.conf.[eth0].rp_filter [sic] is set; see [1](2)';
+      result.related.push({ file: 'fixtures/examples/incident/db01/etc/sysctl.d/10-ok.conf', position: pos(2, 1, 2, 9) });
+      result.related.push({ file: 'fixtures/examples/incident/db01/proc/sys/net/x', position: pos(1, 1, 1, 2), message: 'live value [2] of eth0' });
+      const text = sarif(report, { color: false, informationUri: INFORMATION_URI });
+      expect(JSON.parse(text).runs[0].results[0].message.text).toBe(
+        'Key net.ipv4.conf.\\[eth0\\].rp_filter \\[sic\\] is set; see \\[1\\](2). Evidence: [kernel release 3.10.0-1160.el7.x86_64](1), ' +
+          '[fixtures/examples/incident/db01/etc/sysctl.d/10-ok.conf:2](2), [live value \\[2\\] of eth0](3).',
+      );
+      expectClean(await validate(text));
+    },
+    TIMEOUT,
+  );
+
+  it(
     'without an informationUri, the only finding is the SARIF2005 warning that asks for one',
     async () => {
       const v = await validate(sarif(reportWithResults(), { color: false }));

@@ -65,7 +65,7 @@ describe('sarif formatter', () => {
       expect(rule.help.text.length).toBeGreaterThan(0);
       expect(rule.help.markdown.length).toBeGreaterThan(0);
       expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration.level);
-      expect(rule.properties.precision).toBe('high');
+      expect(rule.properties.precision).toBe(RULES.find((m) => m.id === rule.id)?.precision ?? 'high');
       expect(rule.properties.tags.length).toBeLessThanOrEqual(20);
     }
     expect(run.tool.driver.rules.at(-1)).toEqual({
@@ -143,7 +143,8 @@ describe('sarif formatter', () => {
       ruleId: 'no-tcp-tw-recycle',
       ruleIndex: 0,
       level: 'error',
-      message: { text: 'net.ipv4.tcp_tw_recycle = 1 drops SYNs from clients behind NAT while TCP timestamps are on.' },
+      // The evidence linked (SARIF §3.11.6): GitHub shows related locations only where the message links them.
+      message: { text: 'net.ipv4.tcp_tw_recycle = 1 drops SYNs from clients behind NAT while TCP timestamps are on. Evidence: [kernel release 3.10.0-1160.el7.x86_64](1).' },
       locations: [
         {
           physicalLocation: {
@@ -266,6 +267,8 @@ describe('sarif formatter', () => {
   it('falls back to the rule id for an empty message', () => {
     const report = reportWithResults();
     report.files[2]!.results[0]!.message = '';
+    expect(log(report).runs[0].results[2].message).toEqual({ text: 'calico-mtu-mismatch. Evidence: [eth0 MTU 1500](1).' });
+    report.files[2]!.results[0]!.related = [];
     expect(log(report).runs[0].results[2].message).toEqual({ text: 'calico-mtu-mismatch' });
   });
 
