@@ -6,9 +6,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { oracleTmp } from './oracle-env.js';
 
 const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'resolv-oracle.c');
 
@@ -35,7 +35,7 @@ export function resolvOracleUnavailable(): string | undefined {
 }
 
 export async function runResolvOracle(files: string[], shards = 2): Promise<GlibcState[]> {
-  const base = mkdtempSync(path.join(tmpdir(), 'hostlint-resolv-oracle-'));
+  const base = mkdtempSync(path.join(oracleTmp(), 'hostlint-resolv-oracle-'));
   try {
     const bin = path.join(base, 'resolv-oracle');
     const cc = spawnSync('gcc', ['-O1', '-Wall', '-Werror', '-o', bin, SOURCE], { encoding: 'utf8' });
