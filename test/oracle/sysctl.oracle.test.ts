@@ -35,11 +35,15 @@ const fixtures = readdirSync(CASES)
   .map((f) => ({ name: f, ...(JSON.parse(readFileSync(path.join(CASES, f), 'utf8')) as Fixture) }));
 
 const work = mkdtempSync(path.join(oracleTmp(), 'hostlint-sysctl-oracle-test-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 function disagreements(dir: string, c: SysctlCase, run: OracleRun, baseline: OracleRun): string[] {
   writeCase(dir, c);
-  return TOOLS.flatMap((tool) => compare(dir, tool, run[tool] as ToolRun, baseline[tool] as ToolRun).map((d) => `${tool}: ${d.what}`));
+  try {
+    return TOOLS.flatMap((tool) => compare(dir, tool, run[tool] as ToolRun, baseline[tool] as ToolRun).map((d) => `${tool}: ${d.what}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('sysctl oracle: recorded disagreements replay', () => {
