@@ -42,7 +42,7 @@ export default defineRule({
   create(context) {
     return {
       'resolv:root'(tree: ResolvRoot, file: SourceFile) {
-        const servers = glibcNameservers(tree);
+        const servers = glibcNameservers(tree, file.text);
         if (servers.length <= MAXNS) return;
         const used: Location[] = servers.slice(0, MAXNS).map((s, i) => ({ file: file.path, position: s.word.position, message: `Nameserver ${i + 1} of ${MAXNS}: ${s.word.value}` }));
         servers.slice(MAXNS).forEach((s, i) => {

@@ -35,17 +35,157 @@ export function parseNameserver(text: string): NameserverAddress | undefined {
   return { family: 6, loopback };
 }
 
-/** The active `nameserver` lines glibc uses or counts, with their parsed address. */
-export function glibcNameservers(tree: ResolvRoot): Array<{ directive: ResolvDirectiveNode; word: ResolvWordNode; address: NameserverAddress }> {
+/** glibc's option flags (res_init.c res_setoptions), in its table order: a word matches an entry over the entry's length. */
+export const GLIBC_FLAGS = ['inet6', 'rotate', 'edns0', 'single-request-reopen', 'single-request', 'no_tld_query', 'no-tld-query', 'no-reload', 'use-vc', 'trust-ad', 'no-aaaa'];
+/** RES_MAXNDOTS, RES_MAXRETRANS, RES_MAXRETRY (resolv.h). */
+export const GLIBC_CAPS = { ndots: 15, timeout: 30, attempts: 5 } as const;
+
+/** What glibc's resolver reads from a resolv.conf (before its defaults fill the gaps). */
+export interface GlibcResolvConf {
+  /** Every nameserver glibc parsed, in order (glibc uses the first MAXNS). */
+  nameservers: Array<{ address: string; family: 4 | 6; line: number }>;
+  /** The search list of the last `search` or `domain` line with a value (unlimited since glibc 2.26). */
+  search: string[];
+  /** Defaults 1, 5, 2 when no `options` sets them; the values as glibc stores them (ndots is a 4-bit field). */
+  ndots: number;
+  timeout: number;
+  attempts: number;
+  /** Option flags set (names as in GLIBC_FLAGS; `no_tld_query` is reported as `no-tld-query`). */
+  flags: Set<string>;
+  /**
+   * The line of a `sortlist` on which res_init() loops forever: a word that
+   * starts with `/`, `&`, a `\r`, `\v`, `\f` or a non-ASCII byte before ten
+   * addresses are read (the scanner stops without moving on; glibc 2.36).
+   */
+  hangs?: number;
+}
+
+/** C's atoi() as glibc has it: strtol() (clamped to 64 bits), then truncated to int. */
+function atoi(text: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)/.exec(text)!;
+  if (m[2] === '') return 0;
+  let v = BigInt(m[2]!);
+  if (m[1] === '-') v = -v;
+  const max = (1n << 63n) - 1n;
+  if (v > max) v = max;
+  if (v < -max - 1n) v = -max - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * glibc's reading of a resolv.conf (resolv/res_init.c, glibc 2.26 and later),
+ * from the raw text: lines end at `\n` only (a `\r` stays part of the line, so
+ * `nameserver 10.0.0.2\r` is not an address and `search a.example\r` searches
+ * `a.example\r`); a keyword starts the line and is followed by a space or
+ * tab; `#` or `;` in column 1 make a comment; the nameserver address ends at a
+ * blank (what follows is ignored); `domain` takes its first word; each
+ * `search`/`domain` line with a value replaces the list; `options` accumulate,
+ * values read with atoi() and capped, flags matched by prefix.
+ */
+export function glibcResolvConf(text: string): GlibcResolvConf {
+  const out: GlibcResolvConf = { nameservers: [], search: [], ndots: 1, timeout: 5, attempts: 2, flags: new Set() };
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    let line = lines[n]!;
+    const nul = line.indexOf('\0');
+    if (nul >= 0) line = line.slice(0, nul);
+    if (line.startsWith('#') || line.startsWith(';')) continue;
+    const match = (kw: string) => line.startsWith(kw) && (line[kw.length] === ' ' || line[kw.length] === '\t');
+    const rest = (kw: string) => line.slice(kw.length).replace(/^[ \t]+/, '');
+    if (match('domain')) {
+      const cp = rest('domain');
+      if (cp !== '') out.search = [cp.split(/[ \t]/, 1)[0]!];
+    } else if (match('search')) {
+      const cp = rest('search');
+      if (cp !== '') out.search = cp.split(/[ \t]+/).filter((w) => w !== '');
+    } else if (match('nameserver')) {
+      const cp = rest('nameserver').split(/[ \t]/, 1)[0]!;
+      const a = parseNameserver(cp);
+      if (a) out.nameservers.push({ address: cp, family: a.family, line: n + 1 });
+    } else if (match('sortlist')) {
+      if (sortlistHangs(line.slice('sortlist'.length))) {
+        out.hangs ??= n + 1;
+        break; // glibc never reads further
+      }
+    } else if (match('options')) {
+      // res_setoptions(): a value is atoi() of the rest of the line after the colon (so `ndots: 3` is 3),
+      // then the scan moves on at the next blank.
+      const cp = line.slice('options'.length);
+      let i = 0;
+      while (i < cp.length) {
+        while (cp[i] === ' ' || cp[i] === '\t') i++;
+        const at = cp.slice(i);
+        if (at.startsWith('ndots:')) out.ndots = Math.min(atoi(at.slice(6)), GLIBC_CAPS.ndots) & 15;
+        else if (at.startsWith('timeout:')) out.timeout = Math.min(atoi(at.slice(8)), GLIBC_CAPS.timeout);
+        else if (at.startsWith('attempts:')) out.attempts = Math.min(atoi(at.slice(9)), GLIBC_CAPS.attempts);
+        else if (!at.startsWith('debug')) {
+          const flag = GLIBC_FLAGS.find((f) => at.startsWith(f));
+          if (flag) out.flags.add(flag === 'no_tld_query' ? 'no-tld-query' : flag);
+        }
+        while (i < cp.length && cp[i] !== ' ' && cp[i] !== '\t') i++;
+      }
+    }
+  }
+  return out;
+}
+
+/** glibc's `sortlist` scanner (res_init.c): true when it stops without moving on. */
+function sortlistHangs(rest: string): boolean {
+  const isMask = (c: string) => c === '/' || c === '&';
+  const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+  const stop = (c: string | undefined) => c === undefined || isMask(c) || c === ';' || c.charCodeAt(0) > 0x7f || isSpace(c);
+  let i = 0;
+  let sorted = 0;
+  while (sorted < 10) {
+    while (rest[i] === ' ' || rest[i] === '\t') i++;
+    const c = rest[i];
+    if (c === undefined || c === '\n' || c === ';') return false;
+    const start = i;
+    while (!stop(rest[i])) i++;
+    if (i === start) return true;
+    if (!parseIPv4(rest.slice(start, i))) continue;
+    if (isMask(rest[i] ?? '')) {
+      i++;
+      while (rest[i] !== undefined && rest[i] !== ';' && rest.charCodeAt(i) <= 0x7f && !isSpace(rest[i]!)) i++;
+    }
+    sorted++;
+  }
+  return false;
+}
+
+function parseIPv4(text: string): boolean {
+  return text !== '' && ipaddr.IPv4.isValid(text);
+}
+
+/** The active `nameserver` lines glibc uses or counts, with their parsed address (pass the file's text for glibc's view of `\r`). */
+export function glibcNameservers(tree: ResolvRoot, text?: string): Array<{ directive: ResolvDirectiveNode; word: ResolvWordNode; address: NameserverAddress }> {
   const out = [];
   for (const line of tree.children) {
     if (line.type !== 'directive' || !line.active || line.name !== 'nameserver') continue;
     const word = line.args[0];
     if (!word || word.type !== 'word') continue;
-    const address = parseNameserver(word.value);
+    const seen = text === undefined ? word.value : glibcWord(text, line, word);
+    if (seen === undefined) continue;
+    const address = parseNameserver(seen);
     if (address) out.push({ directive: line, word, address });
   }
   return out;
+}
+
+/**
+ * The address word as glibc reads it, from the file's text: glibc splits
+ * lines at `\n` only, so a line that follows a lone `\r` is not a line to it
+ * (undefined), and the word runs to the next space, tab or `\n`, so in a CRLF
+ * file it ends with the `\r` (an IPv4 address then does not parse; an IPv6
+ * one with a `%scope` does, the scope being cut off).
+ */
+function glibcWord(text: string, line: ResolvDirectiveNode, word: ResolvWordNode): string | undefined {
+  const start = line.position.start.offset ?? 0;
+  if (start > 0 && text[start - 1] !== '\n') return undefined;
+  const from = word.position.start.offset ?? 0;
+  let end = from;
+  while (end < text.length && text[end] !== ' ' && text[end] !== '\t' && text[end] !== '\n') end++;
+  return text.slice(from, end);
 }
 
 /**

@@ -4,7 +4,7 @@
  * campaign) sets HOSTLINT_ORACLE_RUNS (10,000) and a fresh seed, unless
  * HOSTLINT_ORACLE_SEED names one (to replay a campaign).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -29,4 +29,20 @@ export function saveDisagreements(oracle: string, seed: number, items: unknown[]
   const file = path.join(dir, `${oracle}-seed${seed}.json`);
   writeFileSync(file, `${JSON.stringify(items, null, 2)}\n`);
   return file;
+}
+
+/**
+ * Where the oracles keep their generated files: a RAM-backed /dev/shm when
+ * there is one (tens of thousands of small files), else the temp folder.
+ */
+export function oracleTmp(): string {
+  try {
+    if (statSync('/dev/shm').isDirectory()) {
+      accessSync('/dev/shm', constants.W_OK);
+      return '/dev/shm';
+    }
+  } catch {
+    // no /dev/shm: the temp folder
+  }
+  return tmpdir();
 }

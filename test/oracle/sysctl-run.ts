@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { oracleTmp } from './oracle-env.js';
 import { UNIVERSE, type SysctlCase } from './sysctl-cases.js';
 
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sysctl-driver.sh');
@@ -56,7 +56,7 @@ export function writeCase(dir: string, c: SysctlCase): void {
 
 /** Run `cases` through both tools, in `shards` parallel namespaces. */
 export async function runSysctlOracle(cases: SysctlCase[], shards = 2): Promise<OracleRun[]> {
-  const base = mkdtempSync(path.join(tmpdir(), 'hostlint-sysctl-oracle-'));
+  const base = mkdtempSync(path.join(oracleTmp(), 'hostlint-sysctl-oracle-'));
   try {
     const per = Math.ceil(cases.length / shards);
     const jobs: Array<Promise<OracleRun[]>> = [];

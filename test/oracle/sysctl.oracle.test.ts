@@ -11,11 +11,10 @@
  */
 import fc from 'fast-check';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { oracleRuns, oracleSeed, saveDisagreements } from './oracle-env.js';
+import { oracleRuns, oracleSeed, oracleTmp, saveDisagreements } from './oracle-env.js';
 import { sysctlCase, type SysctlCase } from './sysctl-cases.js';
 import { compare } from './sysctl-model.js';
 import { runSysctlOracle, sysctlOracleUnavailable, TOOLS, writeCase, type OracleRun, type ToolRun } from './sysctl-run.js';
@@ -35,12 +34,16 @@ const fixtures = readdirSync(CASES)
   .filter((f) => f.startsWith('sysctl-') && f.endsWith('.json'))
   .map((f) => ({ name: f, ...(JSON.parse(readFileSync(path.join(CASES, f), 'utf8')) as Fixture) }));
 
-const work = mkdtempSync(path.join(tmpdir(), 'hostlint-sysctl-oracle-test-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = mkdtempSync(path.join(oracleTmp(), 'hostlint-sysctl-oracle-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 function disagreements(dir: string, c: SysctlCase, run: OracleRun, baseline: OracleRun): string[] {
   writeCase(dir, c);
-  return TOOLS.flatMap((tool) => compare(dir, tool, run[tool] as ToolRun, baseline[tool] as ToolRun).map((d) => `${tool}: ${d.what}`));
+  try {
+    return TOOLS.flatMap((tool) => compare(dir, tool, run[tool] as ToolRun, baseline[tool] as ToolRun).map((d) => `${tool}: ${d.what}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('sysctl oracle: recorded disagreements replay', () => {
