@@ -20,6 +20,7 @@ import k8sSearchLimits from './k8s-search-limits.js';
 import resolvDomainIgnored from './resolv-domain-ignored.js';
 import resolvIgnoredLine from './resolv-ignored-line.js';
 import resolvMaxNameservers from './resolv-max-nameservers.js';
+import resolvNoNameserver from './resolv-no-nameserver.js';
 import resolvOptions from './resolv-options.js';
 import resolvSearchInherited from './resolv-search-inherited.js';
 import resolvSearchOverride from './resolv-search-override.js';
@@ -36,4 +37,4 @@ import sysctlTwRecycle from './sysctl-tw-recycle.js';
 import sysctlTwReuseValue from './sysctl-tw-reuse-value.js';
 import sysctlUnknownKey from './sysctl-unknown-key.js';
 
-export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue, sysctlUnknownKey];
+export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvNoNameserver, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue, sysctlUnknownKey];
