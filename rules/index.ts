@@ -28,6 +28,7 @@ import sysctlConfNotRead from './sysctl-conf-not-read.js';
 import sysctlDashPrefixCompat from './sysctl-dash-prefix-compat.js';
 import sysctlDrift from './sysctl-drift.js';
 import sysctlDuplicateKey from './sysctl-duplicate-key.js';
+import sysctlIpv6ForwardingRa from './sysctl-ipv6-forwarding-ra.js';
 import sysctlNeighGcThresh from './sysctl-neigh-gc-thresh.js';
 import sysctlPortRange from './sysctl-port-range.js';
 import sysctlRemovedKey from './sysctl-removed-key.js';
@@ -37,4 +38,4 @@ import sysctlTwRecycle from './sysctl-tw-recycle.js';
 import sysctlTwReuseValue from './sysctl-tw-reuse-value.js';
 import sysctlUnknownKey from './sysctl-unknown-key.js';
 
-export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvNoNameserver, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue, sysctlUnknownKey];
+export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvNoNameserver, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlIpv6ForwardingRa, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue, sysctlUnknownKey];
