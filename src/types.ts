@@ -257,7 +257,9 @@ export type FactFileKind =
   | 'kubelet-config'
   | 'proc-sys'
   | 'modules-load' // modules-load.d(5) files, Debian's /etc/modules, /etc/udev/rules.d: how kernel modules are loaded at boot
-  | 'packages'; // sosreport `installed-rpms` / `installed-debs`: installed package versions
+  | 'packages' // sosreport `installed-rpms` / `installed-debs`: installed package versions
+  | 'cpuinfo' // /proc/cpuinfo: one `processor` line per CPU
+  | 'lscpu'; // sosreport `sos_commands/processor/lscpu`: `CPU(s):` line
 
 export type AnyRoot = SysctlRoot | ResolvRoot | KubeRoot | CniRoot | FelixRoot | FactRoot;
 

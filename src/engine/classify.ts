@@ -50,6 +50,9 @@ export const SNAPSHOT_PATTERNS = [
   'etc/udev/rules.d/*',
   'installed-rpms',
   'installed-debs',
+  // CPU count (kube-proxy sizes nf_conntrack_max by it)
+  'proc/cpuinfo',
+  'sos_commands/processor/lscpu',
 ];
 
 /** Host paths whose presence the snapshot records: Kubernetes-node markers, and evidence of systemd. */
@@ -88,6 +91,8 @@ export function classifyHostPath(hostPath: string): Classification | undefined {
     return { language: 'fact', factKind: 'modules-load' };
   }
   if (hostPath === '/installed-rpms' || hostPath === '/installed-debs') return { language: 'fact', factKind: 'packages' };
+  if (hostPath === '/proc/cpuinfo') return { language: 'fact', factKind: 'cpuinfo' };
+  if (hostPath === '/sos_commands/processor/lscpu') return { language: 'fact', factKind: 'lscpu' };
   return undefined;
 }
 
