@@ -14,6 +14,7 @@ import semver from 'semver';
 import { buildCalicoView, type CalicoView } from '../calico/view.js';
 import { hostCalicoFacts, type HostCalicoFacts } from '../calico/host.js';
 import { getScalar } from '../parsers/data-tree.js';
+import { tunedSysctl } from './tuned.js';
 import type { Config, ConfigFact, ConfigFacts } from '../config/load.js';
 import type {
   DataNode,
@@ -262,7 +263,11 @@ export class Scope {
     return this.memo('sysctlSets', () => {
       const files = this.filesOf('sysctl');
       if (this.kind === 'repository') return files.map((f) => new SysctlSet(this, [f]));
-      return files.length ? [new SysctlSet(this, orderHostSysctlFiles(files, this.masked))] : [];
+      const ordered = orderHostSysctlFiles(files, this.masked);
+      // tuned's profile: after the sysctl files, or before them when tuned re-applies them (the default).
+      const tuned = tunedSysctl((p) => this.hostFile(p));
+      const all = tuned ? (tuned.reapply ? [...tuned.files, ...ordered] : [...ordered, ...tuned.files]) : ordered;
+      return all.length ? [new SysctlSet(this, all)] : [];
     });
   }
 
