@@ -12,7 +12,7 @@ function settings(set: CalicoSet, felixFiles: CalicoSet['felix']): MtuSetting[] 
   const all = mtuSettings(set.view, set.cni, felixFiles);
   const { active, known } = encapsulations(set.view, felixFiles);
   const largest = largestOverhead(active);
-  return all.filter((s) => {
+  return all.map((s) => (s.where ? { ...s, what: `${s.what} in ${s.where}` } : s)).filter((s) => {
     if (!s.encap) return true;
     if (s.encap.endsWith('(IPv6)')) return false;
     return !known || (active.has(s.encap) && OVERHEAD[s.encap] === largest.overhead);

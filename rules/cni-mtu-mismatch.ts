@@ -26,6 +26,7 @@ export default defineRule({
       'The physical MTU is the smallest MTU among the host\'s interfaces that are up and match the default uplink pattern (`en*`, `eth*`, ...), from node snapshots or `facts.physicalMtu`; for a cluster\'s manifests it is the smallest among the run\'s Kubernetes nodes that may run that CNI (a node whose /etc/cni/net.d shows another CNI belongs to another cluster), with the deciding node and interface as evidence. When it is unknown the rule only leaves a note.',
     ].join('\n\n'),
     severity: 'error',
+    precision: 'medium',
     languages: ['kube', 'fact'],
     messages: {
       tooLarge: 'MTU {{value}} of {{cni}} ({{what}}) exceeds {{expected}}: {{budget}}; full-size packets will be fragmented or dropped',

@@ -26,6 +26,7 @@ export default defineRule({
       'In a fleet audit (`hostlint audit`, `hostlint merge`; also `hostlint lint` of several snapshots) hostlint takes the kernel release of every Kubernetes node it knows it of, and for each of those versions that some nodes run before and some after, it reports the nodes on the smaller side (the older side when the sides are equal), at their kernel release, as a note: finish the upgrade, or check that the settings the other rules report hold on both sides.',
     ].join('\n\n'),
     severity: 'note',
+    precision: 'medium',
     languages: ['fact'],
     messages: {
       skew: 'Kernel {{release}} of {{host}} is {{side}} {{version}}, while {{others}} of the {{total}} Kubernetes nodes are not: {{change}}',

@@ -22,6 +22,7 @@ export default defineRule<'outlier', Options>({
       'Set the odd host\'s value to the majority\'s, or, when the difference is intended, disable the rule for that file with a `hostlint-disable-next-line` comment saying why.',
     ].join('\n\n'),
     severity: 'warning',
+    precision: 'medium',
     languages: ['sysctl'],
     messages: {
       outlier: '`{{key}} = {{value}}` on {{host}} differs from `{{majority}}`, which {{holders}} of the {{total}} {{role}} that set the key configure',

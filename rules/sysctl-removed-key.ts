@@ -8,13 +8,6 @@ const REMOVED = new Map<string, { since: string; commit: string }>([
   ['net.netfilter.nf_conntrack_helper', { since: '6.0.0', commit: 'b118509076b3' }],
 ]);
 
-/**
- * Keys `sysctl -a` hides or skips although they exist: deprecated ones and
- * vm.stat_refresh (sysctl(8)), and write-only ones (mode 0200), which procps
- * cannot read and so never prints.
- */
-const HIDDEN_FROM_DUMP = /(^|\.)(base_reachable_time|retrans_time)$|^vm\.(stat_refresh|drop_caches|compact_memory)$|^net\.ipv[46]\.route\.flush$/;
-
 export default defineRule({
   meta: {
     id: 'sysctl-removed-key',
@@ -22,14 +15,13 @@ export default defineRule({
     description: 'Disallow sysctl keys the host\'s kernel does not have',
     rationale: [
       'A key that does not exist under `/proc/sys` cannot be set: `sysctl -p` and `sysctl --system` print `sysctl: cannot stat /proc/sys/<key>: No such file or directory` and exit with status 1 (a leading `-` on the key does not silence this in procps 4.0), and systemd-sysctl logs `Couldn\'t write ...` and moves on. Configuration management that checks the exit status fails, and the setting the author wanted is not in effect.',
-      'hostlint knows a key is missing when the kernel is known to be past the release that removed it (`net.ipv4.tcp_tw_recycle` is gone since 4.12), or when a live `sysctl -a` dump of the same host does not list it (a module such as `br_netfilter` not loaded, an interface that does not exist, a typo).',
+      'hostlint knows a key is missing when the kernel is known to be past the release that removed it (`net.ipv4.tcp_tw_recycle` is gone since 4.12). A key that a live `sysctl -a` dump of the host simply does not list (a newer-kernel key, an interface that does not exist, a typo) is `sysctl-unknown-key`\'s matter.',
     ].join('\n\n'),
     severity: 'warning',
     precision: 'medium',
     languages: ['sysctl', 'sysctl-dump'],
     messages: {
       removed: '`{{key}}` was removed in Linux {{since}} (kernel here: {{kernel}}); `sysctl -p` fails with "cannot stat /proc/sys/{{path}}"',
-      notLive: '`{{key}}` is not in the live sysctl dump of this host ({{dump}}); `sysctl -p` fails with "cannot stat /proc/sys/{{path}}"',
     },
     sources: [
       { title: 'Linux commit 4396e46187ca "tcp: remove tcp_tw_recycle" (first released in 4.12)', url: 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=4396e46187ca5070219b81773c4e65088dac50cc' },
@@ -60,9 +52,6 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        const dump = scope.liveDump();
-        const dumpFile = scope.liveDumpFile();
-        const prefixes = dump ? new Set([...dump.keys()].map((k) => k.split('.')[0])) : undefined;
         for (const set of scope.sysctlSets()) {
           const facts = scope.facts(set.anchor);
           for (const file of set.files) {
@@ -73,10 +62,6 @@ export default defineRule({
               const removed = REMOVED.get(key);
               if (removed && kernelBefore(facts.kernel, removed.since) === false && facts.kernel.known) {
                 context.report({ messageId: 'removed', file, node: a.key, data: { key, since: removed.since.replace(/\.0$/, ''), kernel: facts.kernel.value.release, path }, related: evidenceOf(facts.kernel) });
-                continue;
-              }
-              if (dump && dumpFile && prefixes!.has(key.split('.')[0]!) && !dump.has(key) && !HIDDEN_FROM_DUMP.test(key)) {
-                context.report({ messageId: 'notLive', file, node: a.key, data: { key, dump: dumpFile.path, path }, related: [{ file: dumpFile.path, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } }, message: 'Live values of the host, without this key' }] });
               }
             }
           }

@@ -8,13 +8,15 @@ export default defineRule({
     rationale: [
       'With `net.ipv4.tcp_tw_recycle = 1` and TCP timestamps on (`net.ipv4.tcp_timestamps`, default 1), a Linux server before 4.12 remembers the last timestamp seen from each remote address and silently drops a SYN whose timestamp is older (`tcp_v4_conn_request()` → `tcp_peer_is_proven()`, counted as `PAWSPassive`). Many clients NATed behind one address — pods SNATed behind a node, a corporate NAT, a load balancer — do not share a timestamp clock, so some of their connections get no SYN-ACK at all: intermittent connect timeouts.',
       'The option was removed in Linux 4.12 (commit 4396e46187ca) because it was broken for NAT and, with per-connection timestamp offsets (4.10), for everybody. On 4.12 and later the key no longer exists (see `sysctl-removed-key`).',
+      'The running kernel is what drops the SYNs: on a snapshot with live values (`sysctl -a`, `proc/sys`), a live `tcp_tw_recycle = 1` that no sysctl file sets — set by a script, a tuned profile or `sysctl -w` — is reported at the dump line, as set at runtime only (it changes at the next reboot). A file value the live one contradicts is `sysctl-drift`\'s matter.',
       'Set it to 0 (or remove the line). If the kernel is unknown, tell hostlint with `facts.kernel` or lint a snapshot that holds `proc/sys/kernel/osrelease`.',
     ].join('\n\n'),
     severity: 'error',
     precision: 'high',
-    languages: ['sysctl'],
+    languages: ['sysctl', 'sysctl-dump'],
     messages: {
       natDrop: '`net.ipv4.tcp_tw_recycle = {{value}}` with TCP timestamps on makes kernel {{kernel}} drop SYNs from clients behind NAT; set it to 0',
+      live: '`net.ipv4.tcp_tw_recycle = {{value}}` on the running host, set by no sysctl file (a script, a tuned profile or `sysctl -w`): with TCP timestamps on it drops SYNs from clients behind NAT now, and the value changes at the next reboot; set it to 0 and find what set it',
       unknownKernel: '`net.ipv4.tcp_tw_recycle = {{value}}`: on kernels before 4.12 it drops SYNs from clients behind NAT, on 4.12+ the key does not exist; set it to 0 or remove it (kernel unknown: {{hint}})',
     },
     sources: [
@@ -44,7 +46,24 @@ export default defineRule({
   create(context) {
     return {
       scope() {
-        for (const set of context.scope.sysctlSets()) {
+        const scope = context.scope;
+        const sets = scope.sysctlSets();
+        // Runtime state: the running kernel drops the SYNs, whatever the files say. A live value
+        // no file explains is reported at the dump line (a file value the live one contradicts is sysctl-drift's).
+        if (scope.kind === 'host' && !sets.some((s) => s.effective('net.ipv4.tcp_tw_recycle'))) {
+          const live = scope.live('net.ipv4.tcp_tw_recycle');
+          const value = sysctlInt(live?.value);
+          const ts = sets.map((s) => s.effective('net.ipv4.tcp_timestamps')).find(Boolean);
+          const liveTs = scope.live('net.ipv4.tcp_timestamps');
+          const tsValue = ts ? sysctlInt(ts.value) : liveTs ? sysctlInt(liveTs.value) : 1;
+          const facts = scope.facts();
+          if (live && value && tsValue !== 0 && !(facts.nat.known && facts.nat.value === false)) {
+            const related: Location[] = [...evidenceOf(facts.kernel)];
+            if (liveTs) related.push({ file: liveTs.file.path, position: liveTs.position, message: `TCP timestamps are on: live \`net.ipv4.tcp_timestamps = ${liveTs.value}\`` });
+            context.report({ messageId: 'live', file: live.file, position: live.position, data: { value }, related });
+          }
+        }
+        for (const set of sets) {
           const recycle = set.effective('net.ipv4.tcp_tw_recycle');
           const value = sysctlInt(recycle?.value);
           if (!recycle || !value) continue; // unset, 0, or not a number

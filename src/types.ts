@@ -259,7 +259,10 @@ export type FactFileKind =
   | 'kubelet-config'
   | 'proc-sys'
   | 'modules-load' // modules-load.d(5) files, Debian's /etc/modules, /etc/udev/rules.d: how kernel modules are loaded at boot
-  | 'packages'; // sosreport `installed-rpms` / `installed-debs`: installed package versions
+  | 'packages' // sosreport `installed-rpms` / `installed-debs`: installed package versions
+  | 'cpuinfo' // /proc/cpuinfo: one `processor` line per CPU
+  | 'tuned' // tuned's active_profile, tuned-main.conf and profile tuned.conf files (read as a sysctl source by src/engine/tuned.ts)
+  | 'lscpu'; // sosreport `sos_commands/processor/lscpu`: `CPU(s):` line
 
 export type AnyRoot = SysctlRoot | ResolvRoot | KubeRoot | CniRoot | FelixRoot | FactRoot;
 

@@ -33,6 +33,8 @@ export interface MtuSetting {
   node?: ScalarNode;
   /** The tunnel the setting is for (ipipMTU → IP-in-IP, ...); absent for the workload (veth) MTU. */
   encap?: Encap;
+  /** For a CNI conflist's setting: the file (`calico-mtu-inconsistent` names it, `calico-mtu-mismatch` does not). */
+  where?: string;
   /** The setting is a literal FELIX_*MTU env value (kept separate for rules that care about the manifest literal). */
   env?: string;
 }
@@ -103,7 +105,7 @@ export function mtuSettings(view: CalicoView, cniFiles: SourceFile[], felixFiles
     for (const p of plugins.length ? plugins : [body]) {
       if (getScalar(p, 'type')?.value !== 'calico') continue;
       const mtu = getScalar(p, 'mtu');
-      if (mtu && typeof mtu.value === 'number') add(mtu, file.path, `mtu of the calico CNI plugin in ${file.hostPath ?? file.path}`);
+      if (mtu && typeof mtu.value === 'number') add(mtu, file.path, 'mtu of the calico CNI plugin', { where: file.hostPath ?? file.path });
     }
   }
   for (const inst of view.installations) {

@@ -194,6 +194,17 @@ done
 copy /etc/modules
 copy_dir /etc/udev/rules.d '*.rules'
 
+# tuned (RHEL and friends), a sysctl source: the active profile, the daemon's
+# settings (reapply_sysctl) and every profile's tuned.conf (include= chains):
+# /etc/tuned/*/tuned.conf /etc/tuned/profiles/*/tuned.conf
+# /usr/lib/tuned/*/tuned.conf /usr/lib/tuned/profiles/*/tuned.conf
+copy /etc/tuned/active_profile
+copy /etc/tuned/tuned-main.conf
+for d in "$ROOT"/etc/tuned/* "$ROOT"/etc/tuned/profiles/* "$ROOT"/usr/lib/tuned/* "$ROOT"/usr/lib/tuned/profiles/*; do
+  [ -d "$d" ] || continue
+  copy "${d#"$ROOT"}/tuned.conf"
+done
+
 # Paths whose existence hostlint checks: recorded empty.
 for d in /var/lib/kubelet /etc/kubernetes /etc/cni/net.d /etc/sysctl.d /run/systemd/system; do
   if [ -d "$ROOT$d" ]; then mkdir -p "$SNAP$d"; fi
@@ -207,6 +218,13 @@ done
 
 # Facts from /proc and /sys (their files are read with cat, never copied as they are).
 copy_attr /proc/sys/kernel/osrelease "$SNAP/proc/sys/kernel/osrelease" /proc/sys
+# CPU count (kube-proxy sizes nf_conntrack_max by it): the processor lines only,
+# of the real /proc/cpuinfo inside the root.
+cpuinfo=$(real_path /proc/cpuinfo) || cpuinfo=
+if [ "$cpuinfo" = /proc/cpuinfo ] && [ -f "$ROOT/proc/cpuinfo" ] && [ -r "$ROOT/proc/cpuinfo" ]; then
+  mkdir -p "$SNAP/proc"
+  grep '^processor' "$ROOT/proc/cpuinfo" > "$SNAP/proc/cpuinfo" 2>/dev/null || rm -f "$SNAP/proc/cpuinfo"
+fi
 if [ -d "$ROOT/sys/class/net" ]; then
   for i in "$ROOT"/sys/class/net/*; do
     [ -e "$i" ] || continue

@@ -69,6 +69,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     rationale:
       'A file named explicitly but matched by the configuration\'s `ignores` or an `--ignore-pattern` is not linted. Saying so, as ESLint does, tells the user why a file they asked about has no findings; `--no-ignore` lints it.',
     severity: 'warning',
+    precision: 'high',
     languages: ['sysctl', 'sysctl-dump', 'resolv', 'kube', 'felix', 'cni', 'fact'],
     messages: { ignored: IGNORED_FILE_MESSAGE },
     sources: [{ title: 'ESLint: Ignore files (explicitly passed ignored files)', url: 'https://eslint.org/docs/latest/use/configure/ignore' }],
@@ -83,6 +84,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     rationale:
       'A Helm chart template, or any YAML with Go template actions (`{{ … }}`) outside quoted scalars, is not Kubernetes YAML until it is rendered: parsed as it is, it gives dozens of parse errors and half-read objects. hostlint does not parse it; one note per file says how to lint the rendered output instead (`helm template CHART | hostlint --stdin --stdin-filename CHART/rendered.yaml`).',
     severity: 'note',
+    precision: 'high',
     languages: ['kube'],
     messages: { template: '{{message}}' },
     sources: [
@@ -101,6 +103,7 @@ export const builtinMetas: Record<string, RuleMeta> = {
     rationale:
       'A Kustomize patch (a file a kustomization.yaml names under `patches`, `patchesStrategicMerge` or `patchesJson6902`, or a document without apiVersion, kind or metadata.name beside a kustomization.yaml) changes an object defined elsewhere; linted as a complete object it would be judged on fields it leaves out. One note per file says how to lint the built output (`kubectl kustomize DIR | hostlint --stdin --stdin-filename DIR/built.yaml`).',
     severity: 'note',
+    precision: 'high',
     languages: ['kube'],
     messages: { patch: '{{message}}' },
     sources: [

@@ -51,6 +51,16 @@ export const SNAPSHOT_PATTERNS = [
   'etc/udev/rules.d/*',
   'installed-rpms',
   'installed-debs',
+  // CPU count (kube-proxy sizes nf_conntrack_max by it)
+  'proc/cpuinfo',
+  'sos_commands/processor/lscpu',
+  // tuned: the active profile and its files (src/engine/tuned.ts)
+  'etc/tuned/active_profile',
+  'etc/tuned/tuned-main.conf',
+  'etc/tuned/*/tuned.conf',
+  'etc/tuned/profiles/*/tuned.conf',
+  'usr/lib/tuned/*/tuned.conf',
+  'usr/lib/tuned/profiles/*/tuned.conf',
 ];
 
 /** Host paths whose presence the snapshot records: Kubernetes-node markers, and evidence of systemd. */
@@ -90,6 +100,11 @@ export function classifyHostPath(hostPath: string): Classification | undefined {
     return { language: 'fact', factKind: 'modules-load' };
   }
   if (hostPath === '/installed-rpms' || hostPath === '/installed-debs') return { language: 'fact', factKind: 'packages' };
+  if (hostPath === '/etc/tuned/active_profile' || hostPath === '/etc/tuned/tuned-main.conf' || /^\/(etc|usr\/lib)\/tuned\/(profiles\/)?[^/]+\/tuned\.conf$/.test(hostPath)) {
+    return { language: 'fact', factKind: 'tuned' };
+  }
+  if (hostPath === '/proc/cpuinfo') return { language: 'fact', factKind: 'cpuinfo' };
+  if (hostPath === '/sos_commands/processor/lscpu') return { language: 'fact', factKind: 'lscpu' };
   return undefined;
 }
 

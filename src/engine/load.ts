@@ -227,7 +227,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
       }
     }
     if (st.isDirectory()) {
-      const root = snapshotAncestor(abs, cwd);
+      const root = snapshotAncestor(abs);
       if (root && root !== abs) addSnapshotPath(root, abs);
       else {
         finds = { arg: p, found: root !== undefined, archives: [] };
@@ -247,7 +247,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
         diagnostics.push({ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File is ${specialFileKind(st)}, not a regular file` });
         continue;
       }
-      const root = snapshotAncestor(path.dirname(abs), cwd);
+      const root = snapshotAncestor(path.dirname(abs));
       if (root) addSnapshotPath(root, abs);
       else (isArchiveName(abs) ? archives : repoFiles).set(abs, { explicit: true });
     }
@@ -394,18 +394,30 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /**
- * The nearest directory at or above `dir` that is a snapshot, looking no
- * higher than the working directory (and never at the filesystem root), so
- * the machine running hostlint is never taken for a snapshot.
+ * The nearest directory at or above `dir` that is a snapshot, wherever the
+ * working directory is (a file named inside a snapshot gets the snapshot's
+ * facts from any cwd). The filesystem root, and any directory that is the
+ * root itself under another name (a bind mount, `/proc/1/root`), are never
+ * taken for a snapshot: the machine running hostlint is not linted as a
+ * host. Only directory entries are looked at (stat), no file is read.
  */
-function snapshotAncestor(dir: string, cwd: string): string | undefined {
-  const stop = isInside(dir, cwd) ? cwd : dir;
+function snapshotAncestor(dir: string): string | undefined {
   let d = dir;
   for (;;) {
     if (path.dirname(d) === d) return undefined;
-    if (isSnapshotDir(d)) return d;
-    if (d === stop) return undefined;
+    if (isSnapshotDir(d) && !isFilesystemRoot(d)) return d;
     d = path.dirname(d);
+  }
+}
+
+/** Whether `dir` is the filesystem root under another name (same device and inode). */
+function isFilesystemRoot(dir: string): boolean {
+  try {
+    const a = statSync(dir);
+    const b = statSync(path.parse(dir).root);
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return true; // cannot tell: do not take it for a snapshot
   }
 }
 

@@ -16,6 +16,7 @@ import { hostCalicoFacts, type HostCalicoFacts } from '../calico/host.js';
 import { hostCniFacts, nodeCni, type CniName, type HostCniFacts } from '../cni/index.js';
 import { getScalar } from '../parsers/data-tree.js';
 import { sysctlGlob } from '../util/glob.js';
+import { tunedSysctl } from './tuned.js';
 import type { Config, ConfigFact, ConfigFacts } from '../config/load.js';
 import type {
   DataNode,
@@ -364,7 +365,11 @@ export class Scope {
     return this.memo('sysctlSets', () => {
       const files = this.filesOf('sysctl');
       if (this.kind === 'repository') return files.map((f) => new SysctlSet(this, [f]));
-      return files.length ? [new SysctlSet(this, orderHostSysctlFiles(files, this.masked))] : [];
+      const ordered = orderHostSysctlFiles(files, this.masked);
+      // tuned's profile: after the sysctl files, or before them when tuned re-applies them (the default).
+      const tuned = tunedSysctl((p) => this.hostFile(p));
+      const all = tuned ? (tuned.reapply ? [...tuned.files, ...ordered] : [...ordered, ...tuned.files]) : ordered;
+      return all.length ? [new SysctlSet(this, all)] : [];
     });
   }
 

@@ -117,7 +117,7 @@ describe('hostlint collect', () => {
       const dir = p.replace(/^\//, '').replace(/\/\*$/, '').replace(/\/\*\/(mtu|operstate)$/, '');
       return r.stdout.includes(`/${dir}`) || r.stdout.includes(` ${dir} `);
     };
-    const sosOnly = ['sos_commands/networking/ip_-s_-d_link', 'sos_commands/networking/ip_-d_link', 'sos_commands/networking/ip_address', 'sos_commands/firewall_tables/iptables-save', 'iptables-save', 'uname', '/sos_commands/systemd'];
+    const sosOnly = ['sos_commands/networking/ip_-s_-d_link', 'sos_commands/networking/ip_-d_link', 'sos_commands/networking/ip_address', 'sos_commands/firewall_tables/iptables-save', 'iptables-save', 'uname', '/sos_commands/systemd', 'sos_commands/processor/lscpu'];
     expect([...SNAPSHOT_PATTERNS, ...SNAPSHOT_MARKERS].filter((p) => !sosOnly.includes(p) && !covered(p))).toEqual([]);
   });
 
