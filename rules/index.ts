@@ -10,6 +10,8 @@ import calicoMtuInconsistent from './calico-mtu-inconsistent.js';
 import calicoMtuLegacyDefault from './calico-mtu-legacy-default.js';
 import calicoMtuMismatch from './calico-mtu-mismatch.js';
 import calicoNatOutgoing from './calico-nat-outgoing.js';
+import cniConflistShadowed from './cni-conflist-shadowed.js';
+import cniMtuInconsistent from './cni-mtu-inconsistent.js';
 import cniMtuMismatch from './cni-mtu-mismatch.js';
 import felixDuplicateKey from './felix-duplicate-key.js';
 import k8sBridgeNfCall from './k8s-bridge-nf-call.js';
@@ -36,4 +38,4 @@ import sysctlTimestampsValue from './sysctl-timestamps-value.js';
 import sysctlTwRecycle from './sysctl-tw-recycle.js';
 import sysctlTwReuseValue from './sysctl-tw-reuse-value.js';
 
-export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, cniMtuMismatch, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue];
+export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, cniConflistShadowed, cniMtuInconsistent, cniMtuMismatch, felixDuplicateKey, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue];
