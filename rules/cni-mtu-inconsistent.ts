@@ -69,7 +69,7 @@ export default defineRule({
     description: 'Require the CNI devices of a cluster\'s nodes to share one MTU, the one the CNI is configured with',
     rationale: [
       'Every node of a cluster carries pod traffic to every other node, so they need one pod MTU: the MTU of the CNI\'s tunnel or gateway device — `flannel.1` (and `flannel-wg`, `flannel.ipip`), `cilium_vxlan`/`cilium_geneve`, `antrea-gw0`, `weave`, Calico\'s `vxlan.calico`, `tunl0`, `wireguard.cali` — as `ip -d link` or `/sys/class/net/<dev>/mtu` show it. A node whose device MTU is larger than another node\'s sends packets that node\'s path cannot carry once encapsulated (fragmented, or dropped with DF set: connections that hang on full-size segments); smaller wastes capacity.',
-      'Nodes disagree after an MTU change: the CNIs apply a new MTU to new pods (and tunnels) only — Calico\'s MTU guide and Antrea\'s `defaultMTU` comment both say so — or when each node computes its own from an uplink that differs (flannel subtracts its overhead from each node\'s interface). The rule reports: on a node, a device whose MTU differs from the node\'s own configured MTU (`FLANNEL_MTU` of /run/flannel/subnet.env, the `mtu` of the calico CNI configuration); across the nodes linted together, each device larger than the smallest one of the same CNI; and, for the cluster\'s manifests, an explicit pod MTU (Canal\'s `veth_mtu`, Antrea\'s `defaultMTU`, `WEAVE_MTU`, Calico\'s workload MTU) that a node\'s device does not use. In a fleet audit the nodes are joined with the cluster\'s manifests; nodes are compared among themselves when they are linted in one process.',
+      'Nodes disagree after an MTU change: the CNIs apply a new MTU to new pods (and tunnels) only — Calico\'s MTU guide and Antrea\'s `defaultMTU` comment both say so — or when each node computes its own from an uplink that differs (flannel subtracts its overhead from each node\'s interface). The rule reports: on a node, a device whose MTU differs from the node\'s own configured MTU (`FLANNEL_MTU` of /run/flannel/subnet.env, the `mtu` of the calico CNI configuration); across the nodes linted together, each device larger than the smallest one of the same CNI; and, for the cluster\'s manifests, an explicit pod MTU (Canal\'s `veth_mtu`, Antrea\'s `defaultMTU`, `WEAVE_MTU`) that a node\'s device does not use (Calico\'s own MTU settings are `calico-mtu-mismatch`\'s and `calico-mtu-inconsistent`\'s; its nodes are compared with each other). In a fleet audit the nodes are joined with the cluster\'s manifests; nodes are compared among themselves when they are linted in one process.',
     ].join('\n\n'),
     severity: 'warning',
     languages: ['fact', 'kube', 'cni'],
@@ -223,11 +223,13 @@ export default defineRule({
       for (const set of scope.calicoSets()) {
         const v = set.view;
         if (v.nodes.length === 0 && v.installations.length === 0 && v.configMaps.length === 0) continue;
+        // Calico's configured MTUs are the Calico rules' (calico-mtu-mismatch, calico-mtu-inconsistent);
+        // here only the nodes are compared with each other, at the first workload MTU setting.
         const workload = mtuSettings(v, [], []).filter((s) => !s.encap);
         const first = set.kube[0];
         if (!first) continue;
-        const pods = workload.flatMap((s) => (fileOf(s.file) ? [{ value: s.value, what: s.what, position: s.position, file: fileOf(s.file)! }] : []));
-        anchors.push({ cni: 'calico', title: 'Calico', file: pods[0]?.file ?? first, position: pods[0]?.position ?? first.parsed?.tree.position ?? ORIGIN, pods });
+        const at = workload.find((s) => fileOf(s.file));
+        anchors.push({ cni: 'calico', title: 'Calico', file: at ? fileOf(at.file)! : first, position: at?.position ?? first.parsed?.tree.position ?? ORIGIN, pods: [] });
       }
       for (const a of anchors) {
         const mine = nodes.filter((n) => n.cni === a.cni);
