@@ -346,7 +346,16 @@ export class Scope {
 
   /** The run's hosts as summaries (computed here when they were linted in this process). */
   clusterSummaries(): HostSummary[] {
-    return this.cluster ?? this.memo('summaries', () => this.run.filter((s) => s.kind === 'host').map(summarizeHost));
+    return this.cluster ?? this.memo('summaries', () => this.run.filter((s) => s.kind === 'host').map((s) => s.derive('summary', () => summarizeHost(s))));
+  }
+
+  /**
+   * A value derived from this scope's files, computed once (until `--fix`
+   * changes a file): for models several rules or scopes read, such as the
+   * host's summary or the CNI configurations.
+   */
+  derive<T>(key: string, f: () => T): T {
+    return this.memo(`derived:${key}`, f);
   }
 
   /**
