@@ -10,6 +10,8 @@ import calicoMtuInconsistent from './calico-mtu-inconsistent.js';
 import calicoMtuLegacyDefault from './calico-mtu-legacy-default.js';
 import calicoMtuMismatch from './calico-mtu-mismatch.js';
 import calicoNatOutgoing from './calico-nat-outgoing.js';
+import cniConflistShadowed from './cni-conflist-shadowed.js';
+import cniMtuInconsistent from './cni-mtu-inconsistent.js';
 import cniMtuMismatch from './cni-mtu-mismatch.js';
 import felixDuplicateKey from './felix-duplicate-key.js';
 import fleetKernelSkew from './fleet-kernel-skew.js';
@@ -41,4 +43,4 @@ import sysctlTwRecycle from './sysctl-tw-recycle.js';
 import sysctlTwReuseValue from './sysctl-tw-reuse-value.js';
 import sysctlUnknownKey from './sysctl-unknown-key.js';
 
-export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, cniMtuMismatch, felixDuplicateKey, fleetKernelSkew, fleetSysctlOutlier, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvNoNameserver, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlIpv6ForwardingRa, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue, sysctlUnknownKey];
+export const rules: Rule[] = [calicoEncapBoth, calicoLooseRpf, calicoMtuAutodetectPattern, calicoMtuInconsistent, calicoMtuLegacyDefault, calicoMtuMismatch, calicoNatOutgoing, cniConflistShadowed, cniMtuInconsistent, cniMtuMismatch, felixDuplicateKey, fleetKernelSkew, fleetSysctlOutlier, k8sBridgeNfCall, k8sIpForward, k8sNodeportEphemeralOverlap, k8sProtectKernelDefaults, k8sResolvLoopback, k8sSearchLimits, resolvDomainIgnored, resolvIgnoredLine, resolvMaxNameservers, resolvNoNameserver, resolvOptions, resolvSearchInherited, resolvSearchOverride, sysctlConfNotRead, sysctlDashPrefixCompat, sysctlDrift, sysctlDuplicateKey, sysctlIpv6ForwardingRa, sysctlNeighGcThresh, sysctlPortRange, sysctlRemovedKey, sysctlSyntax, sysctlTimestampsValue, sysctlTwRecycle, sysctlTwReuseValue, sysctlUnknownKey];

@@ -132,6 +132,25 @@ export function buildCalicoView(
       visitObject(ctx, document.body, 0);
     }
   }
+  // Values of the tigera-operator Helm chart (a values*.yaml beside its Chart.yaml):
+  // `installation` is the spec of the Installation the chart renders.
+  const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
+  const charts = new Map<string, string>();
+  for (const { path, tree } of files) {
+    const name = /(^|\/)Chart\.ya?ml$/.test(path) ? getString(tree?.children[0]?.body, 'name') : undefined;
+    if (name) charts.set(dirOf(path), name);
+  }
+  for (const { path, tree } of files) {
+    if (!/(^|\/)values[^/]*\.ya?ml$/.test(path) || charts.get(dirOf(path)) !== 'tigera-operator') continue;
+    const document = tree?.children[0];
+    const spec = getPath(document?.body, 'installation');
+    if (!document || !isMapping(spec)) continue;
+    try {
+      installationSpec({ file: path, document, view, indexOf }, 'default (tigera-operator chart values)', spec);
+    } catch {
+      // Defensive, as for objects.
+    }
+  }
   return view;
 }
 
@@ -333,7 +352,14 @@ function embeddedCni(ctx: Ctx, source: ValueRef<string>): EmbeddedCni {
 
 function installation(ctx: Ctx, obj: MappingNode): void {
   const { name } = meta(obj);
-  const net = getPath(obj, 'spec', 'calicoNetwork');
+  const spec = getPath(obj, 'spec');
+  if (isMapping(spec)) installationSpec(ctx, name, spec);
+  else ctx.view.installations.push({ file: ctx.file, document: ctx.document, name, ipPools: [] });
+}
+
+/** An Installation from its spec (an object's `spec`, or the tigera-operator chart's `installation` values). */
+function installationSpec(ctx: Ctx, name: string, spec: MappingNode): void {
+  const net = getPath(spec, 'calicoNetwork');
   const inst: Installation = { file: ctx.file, document: ctx.document, name, ipPools: [] };
   const mtuNode = getScalar(net, 'mtu');
   if (mtuNode) {

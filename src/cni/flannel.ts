@@ -56,7 +56,7 @@ function readNetConf(file: SourceFile, holder: Located, objectWhat: string): Net
 
 /** A flannel ConfigMap (any ConfigMap with `net-conf.json`, except Canal's). */
 export function readFlannel(obj: KubeObject): CniConfig | undefined {
-  if (obj.kind !== 'ConfigMap' || obj.name === 'canal-config') return undefined;
+  if (obj.kind !== 'ConfigMap' || isCanal(obj)) return undefined;
   const data = configMapData(obj);
   const holder = data.get('net-conf.json');
   if (!holder) return undefined;
@@ -77,8 +77,19 @@ export function readFlannel(obj: KubeObject): CniConfig | undefined {
 }
 
 /** Canal's `canal-config`: `veth_mtu` (the pods' MTU) over flannel's backend from its `net-conf.json`. */
+/**
+ * Canal's ConfigMap: `canal-config` (Calico's canal.yaml), or any ConfigMap
+ * holding both flannel's `net-conf.json` and Calico's `veth_mtu` (RKE2's
+ * `rke2-canal-config`, ...).
+ */
+function isCanal(obj: KubeObject): boolean {
+  if (obj.name === 'canal-config') return true;
+  const data = configMapData(obj);
+  return data.has('net-conf.json') && data.has('veth_mtu');
+}
+
 export function readCanal(obj: KubeObject): CniConfig | undefined {
-  if (obj.kind !== 'ConfigMap' || obj.name !== 'canal-config') return undefined;
+  if (obj.kind !== 'ConfigMap' || !isCanal(obj)) return undefined;
   const data = configMapData(obj);
   const what = `ConfigMap ${obj.name}`;
   const holder = data.get('net-conf.json');

@@ -45,6 +45,10 @@ const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
 
 /** CNI configurations of a scope, with the directory each belongs to (`''` on a host). */
 export function cniConfigs(scope: Scope): Array<{ dir: string; configs: CniConfig[] }> {
+  return scope.derive('cniConfigs', () => readScope(scope));
+}
+
+function readScope(scope: Scope): Array<{ dir: string; configs: CniConfig[] }> {
   const groups = new Map<string, SourceFile[]>();
   for (const f of scope.files) {
     if (f.language !== 'kube' || !f.parsed) continue;
@@ -91,6 +95,10 @@ export function goStringCompare(a: string, b: string): number {
 }
 
 export function hostCniFacts(scope: Scope): HostCniFacts {
+  return scope.derive('hostCniFacts', () => readHostCni(scope));
+}
+
+function readHostCni(scope: Scope): HostCniFacts {
   const out: HostCniFacts = { files: [], devices: [] };
   const confs = scope
     .filesOf('cni')

@@ -9,7 +9,8 @@
  * Overheads come from each project's own source (see `OVERHEADS`); readers
  * per CNI live in src/cni/<cni>.ts and produce these shapes.
  */
-import type { Location, Position, ScalarNode } from '../types.js';
+import { OVERHEAD as CALICO_OVERHEAD, type Encap, type Encapsulations, type MtuSetting } from '../calico/mtu.js';
+import type { Location } from '../types.js';
 
 export type CniName = 'flannel' | 'canal' | 'cilium' | 'antrea' | 'aws-vpc-cni' | 'weave';
 
@@ -59,18 +60,28 @@ export type MtuMeaning =
   /** The underlying network's MTU: the CNI subtracts its overheads itself; must be at most the physical MTU. */
   | 'underlay';
 
-/** An explicit MTU setting of a CNI configuration. */
-export interface CniMtuSetting {
+/**
+ * An explicit MTU setting of a CNI configuration: the shape of Calico's
+ * `MtuSetting` (src/calico/mtu.ts: value, what, file, position, the scalar
+ * for a fix), plus which CNI it belongs to and what it means to that CNI.
+ */
+export interface CniMtuSetting extends Pick<MtuSetting, 'value' | 'what' | 'file' | 'position' | 'node'> {
   cni: CniName;
-  value: number;
-  /** What sets it: `veth_mtu in ConfigMap canal-config`. */
-  what: string;
-  file: string;
-  position: Position;
-  node?: ScalarNode;
   meaning: MtuMeaning;
   /** Whether a value below the physical MTU minus the overheads deserves a warning (overlays' pod MTUs). */
   checkSmall: boolean;
+}
+
+/**
+ * Calico's active encapsulations in this model's shape (one entry per
+ * encapsulation, its overhead from Felix's constants and the setting that
+ * turns it on), so that every CNI's encapsulations read alike.
+ */
+export function fromCalicoEncapsulations(e: Encapsulations): CniEncapsulation[] {
+  return [...e.active].map((encap: Encap) => {
+    const location = e.evidence.find((l) => l.message?.includes(encap)) ?? e.evidence[0]!;
+    return { name: `Calico ${encap}`, overhead: CALICO_OVERHEAD[encap], location };
+  });
 }
 
 /** One CNI configuration: a ConfigMap, DaemonSet or chart values of one CNI in one directory (or on one host). */

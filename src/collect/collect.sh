@@ -10,9 +10,10 @@
 # (/etc/sysctl.conf and the sysctl.d directories), resolv.conf and
 # systemd-resolved's copies, Felix's felix.cfg, the CNI network configuration
 # (*.conflist, *.conf, *.json in /etc/cni/net.d and nothing else there: the
-# kubeconfig Calico keeps beside them holds a token), the kubelet's
+# kubeconfig Calico keeps beside them holds a token), flannel's
+# /run/flannel/subnet.env, the kubelet's
 # config.yaml, modules-load.d and udev rules, the kernel release, interface
-# MTUs and states; and the output of `sysctl -a`, `uname -a`, `ip -d address`,
+# MTUs and states (the CNI's devices too: flannel.1, cilium_vxlan, antrea-gw0, ...); and the output of `sysctl -a`, `uname -a`, `ip -d address`,
 # `ip -o link`, the MASQUERADE rules of `iptables-save -t nat` and the procps
 # package version, for the commands that exist. Directories whose presence
 # hostlint checks (/var/lib/kubelet, /etc/kubernetes, ...) are recorded empty.
@@ -187,6 +188,8 @@ copy /run/systemd/resolve/resolv.conf
 copy /run/systemd/resolve/stub-resolv.conf
 copy /etc/calico/felix.cfg
 copy_dir /etc/cni/net.d '*.conflist' '*.conf' '*.json'
+# flannel's subnet.env (FLANNEL_NETWORK, FLANNEL_SUBNET, FLANNEL_MTU, FLANNEL_IPMASQ: no secrets).
+copy /run/flannel/subnet.env
 copy /var/lib/kubelet/config.yaml
 for d in /etc/modules-load.d /run/modules-load.d /usr/local/lib/modules-load.d /usr/lib/modules-load.d /lib/modules-load.d; do
   copy_dir "$d" '*.conf'

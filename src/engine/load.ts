@@ -3,7 +3,7 @@
  * classify, parse. Everything that cannot be read becomes a diagnostic that
  * names the file; nothing here throws for bad input.
  */
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/load.js';
 import { parseCni } from '../parsers/json.js';
@@ -514,15 +514,23 @@ export function loadSnapshot(
 
 export { PARSE_ERROR };
 
+/** Charts whose values hostlint reads (src/cni/cilium.ts, src/calico/view.ts). */
+const KNOWN_CHARTS = new Set(['cilium', 'tigera-operator']);
+
 /**
- * A Helm chart's values file (`values.yaml`, `values-*.yaml` beside the
- * chart's `Chart.yaml`): read as YAML, so that the values of the charts
- * hostlint knows (cilium) are linted like the objects they configure.
+ * A values file (`values.yaml`, `values-*.yaml`) of a Helm chart hostlint
+ * knows, beside the chart's `Chart.yaml` (`name: cilium`, `name:
+ * tigera-operator`): read as YAML, so that it is linted like the objects it
+ * configures. Other charts' values are left alone.
  */
 function isChartValues(abs: string): boolean {
   if (!/^values[^/\\]*\.ya?ml$/.test(path.basename(abs))) return false;
   try {
-    return statSync(path.join(path.dirname(abs), 'Chart.yaml')).isFile();
+    const chart = path.join(path.dirname(abs), 'Chart.yaml');
+    const st = lstatSync(chart); // a symlink is not followed: nothing outside the linted tree is read
+    if (!st.isFile() || st.size > 65536) return false;
+    const m = /^name:[ \t]*["']?([A-Za-z0-9._-]{1,100})/m.exec(readFileSync(chart, 'utf8'));
+    return m !== null && KNOWN_CHARTS.has(m[1]!);
   } catch {
     return false;
   }

@@ -468,7 +468,16 @@ export class Scope {
 
   /** The run's hosts as summaries (computed here when they were linted in this process). */
   clusterSummaries(): HostSummary[] {
-    return this.cluster ?? this.memo('summaries', () => this.run.filter((s) => s.kind === 'host').map(summarizeHost));
+    return this.cluster ?? this.memo('summaries', () => this.run.filter((s) => s.kind === 'host').map((s) => s.derive('summary', () => summarizeHost(s))));
+  }
+
+  /**
+   * A value derived from this scope's files, computed once (until `--fix`
+   * changes a file): for models several rules or scopes read, such as the
+   * host's summary or the CNI configurations.
+   */
+  derive<T>(key: string, f: () => T): T {
+    return this.memo(`derived:${key}`, f);
   }
 
   /**
@@ -479,11 +488,15 @@ export class Scope {
   private clusterPhysicalMtu(cni: CniName | 'calico'): Fact<{ mtu: number; iface?: string }> {
     let best: { mtu: number; iface: string; evidence: Evidence[]; host: string } | undefined;
     let nodes = 0;
+    let other = 0;
     const hosts = this.clusterSummaries();
     for (const { name, facts: f, cni: c } of hosts) {
       if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.physicalMtu.known) continue;
       const runs = nodeCni(c);
-      if (runs !== undefined && runs !== cni) continue;
+      if (runs !== undefined && runs !== cni) {
+        other++;
+        continue;
+      }
       nodes++;
       if (!best || f.physicalMtu.value.mtu < best.mtu) {
         best = { mtu: f.physicalMtu.value.mtu, iface: f.physicalMtu.value.iface ?? '', evidence: f.physicalMtu.evidence, host: name };
@@ -491,7 +504,8 @@ export class Scope {
     }
     if (best) {
       // The deciding node's evidence, saying why it decides.
-      const why = nodes === 1 ? `the only Kubernetes node in the run` : `the smallest among ${nodes} Kubernetes nodes in the run`;
+      const left = other ? ` (${other} running another CNI left out)` : '';
+      const why = (nodes === 1 ? `the only Kubernetes node in the run` : `the smallest among ${nodes} Kubernetes nodes in the run`) + left;
       const evidence = best.evidence.map((e) => ({ ...e, message: `${e.message} on ${best!.host}, ${why}` }));
       return { known: true, value: { mtu: best.mtu, iface: best.iface }, evidence };
     }

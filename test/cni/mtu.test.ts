@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OVERHEADS } from '../../src/cni/model.js';
-import { allResults, lintDir } from '../helpers/lint.js';
+import { allResults, lintDir, writeTree } from '../helpers/lint.js';
 
 const root = fileURLToPath(new URL('../../fixtures/rules/cni-mtu-mismatch/', import.meta.url));
 
@@ -69,5 +69,29 @@ describe('cni-mtu-mismatch evidence', () => {
     const { r, related } = finding('invalid-host-flannel-subnet-env');
     expect([r.file, r.position.start.line, r.position.start.column, r.position.end.column]).toEqual(['node07/run/flannel/subnet.env', 3, 13, 17]);
     expect(related.map((x) => x[0])).toEqual(['node07/sys/class/net/ens3/mtu', 'node07/sys/class/net/flannel.1/mtu']);
+  });
+});
+
+describe('what is read as a CNI configuration', () => {
+  const canal = (name: string) =>
+    ['kind: ConfigMap', 'apiVersion: v1', 'metadata:', `  name: ${name}`, 'data:', '  veth_mtu: "1500"', '  net-conf.json: |', '    {"Network": "10.42.0.0/16", "Backend": {"Type": "vxlan"}}', ''].join('\n');
+
+  it('a ConfigMap with veth_mtu and net-conf.json is Canal\'s, whatever its name (RKE2\'s rke2-canal-config)', () => {
+    const cwd = writeTree({ 'cluster/canal.yaml': canal('rke2-canal-config'), '.hostlint.yaml': 'facts:\n  physicalMtu: 1500\n' });
+    const r = allResults(lintDir(cwd)).filter((x) => x.ruleId === 'cni-mtu-mismatch');
+    expect(r.map((x) => [x.position.start.line, x.message])).toEqual([
+      [6, 'MTU 1500 of Canal (veth_mtu in ConfigMap rke2-canal-config) exceeds 1450: physical MTU 1500 minus 50 bytes of flannel VXLAN; full-size packets will be fragmented or dropped'],
+    ]);
+  });
+
+  it('chart values are read only beside their chart\'s Chart.yaml', () => {
+    const values = 'MTU: 9001\nroutingMode: native\n';
+    const facts = 'facts:\n  physicalMtu: 1500\n';
+    const beside = writeTree({ 'cilium/Chart.yaml': 'apiVersion: v2\nname: cilium\nversion: 1.18.0\n', 'cilium/values.yaml': values, '.hostlint.yaml': facts });
+    expect(allResults(lintDir(beside)).filter((x) => x.ruleId === 'cni-mtu-mismatch').map((x) => [x.file, x.position.start.line])).toEqual([['cilium/values.yaml', 1]]);
+    const alone = writeTree({ 'cilium/values.yaml': values, '.hostlint.yaml': facts });
+    expect(allResults(lintDir(alone)).filter((x) => x.ruleId === 'cni-mtu-mismatch')).toEqual([]);
+    const otherChart = writeTree({ 'x/Chart.yaml': 'apiVersion: v2\nname: x\nversion: 1.0.0\n', 'x/values.yaml': values, '.hostlint.yaml': facts });
+    expect(allResults(lintDir(otherChart)).filter((x) => x.ruleId === 'cni-mtu-mismatch')).toEqual([]);
   });
 });

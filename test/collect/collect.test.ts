@@ -58,6 +58,9 @@ function fakeRoot(): string {
     'sys/class/net/eth0': { link: '../../devices/virtual/net/eth0' },
     'sys/class/net/lo/mtu': '65536\n',
     'sys/class/net/lo/operstate': 'unknown\n',
+    'run/flannel/subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n',
+    'sys/class/net/flannel.1/mtu': '1450\n',
+    'sys/class/net/flannel.1/operstate': 'unknown\n',
   };
   for (const [rel, c] of Object.entries(files)) put(root, rel, c);
   return root;
@@ -153,6 +156,8 @@ describe('hostlint collect', () => {
         'node9/proc/sys/kernel/',
         'node9/proc/sys/kernel/osrelease',
         'node9/run/',
+        'node9/run/flannel/',
+        'node9/run/flannel/subnet.env',
         'node9/run/systemd/',
         'node9/run/systemd/resolve/',
         'node9/run/systemd/resolve/resolv.conf',
@@ -171,6 +176,9 @@ describe('hostlint collect', () => {
         'node9/sys/class/net/eth0/',
         'node9/sys/class/net/eth0/mtu',
         'node9/sys/class/net/eth0/operstate',
+        'node9/sys/class/net/flannel.1/',
+        'node9/sys/class/net/flannel.1/mtu',
+        'node9/sys/class/net/flannel.1/operstate',
         'node9/sys/class/net/lo/',
         'node9/sys/class/net/lo/mtu',
         'node9/sys/class/net/lo/operstate',
