@@ -3,6 +3,7 @@
  * rules`) and one rule's page (`hostlint explain RULE`). SARIF rule
  * descriptors use the same text.
  */
+import { escapeText } from '../util/escape.js';
 import type { RuleMeta } from '../types.js';
 
 /** One rule's documentation as Markdown. */
@@ -86,7 +87,8 @@ export function catalogJson(metas: RuleMeta[]): string {
 
 /** Text for HTML: `&`, `<`, `>`, `"` and `'` escaped. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  // Control characters (untrusted file and host names, file content) are shown escaped (`\x1b`), never written raw.
+  return escapeText(text).replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 
 /** Markdown of rule metadata to HTML, enough for it: paragraphs, code spans, bold, links. Everything is escaped first. */

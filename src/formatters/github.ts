@@ -12,6 +12,7 @@
  * Nothing is printed for a clean run.
  */
 import type { LintReport, Result, Severity } from '../types.js';
+import { escapeText } from '../util/escape.js';
 import { isSuppressed, visibleResults, type FormatOptions } from './shared.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
@@ -29,21 +30,33 @@ export function github(report: LintReport, options: FormatOptions): string {
 function annotation(result: Result, host: string | undefined): string {
   const { start, end } = result.position;
   const properties: Array<[string, string | number]> = [
-    ['file', result.file],
+    ['file', controls(result.file)],
     ['line', start.line],
     ['col', start.column],
     ['endLine', end.line],
     ['endColumn', end.column],
     ['title', `hostlint (${result.ruleId})`],
   ];
-  let message = result.message;
-  if (host !== undefined) message += ` (host ${host})`;
+  // Untrusted text (file content in messages, file and host names): control characters escaped.
+  let message = controls(result.message);
+  if (host !== undefined) message += ` (host ${controls(host)})`;
   if (isSuppressed(result)) message += ' (suppressed)';
   const related = result.related ?? [];
   if (related.length > 0) {
-    message += '\n' + related.map((l) => `${l.file}:${l.position.start.line}:${l.position.start.column}${l.message ? ` ${l.message}` : ''}`).join('\n');
+    message += '\n' + related.map((l) => controls(`${l.file}:${l.position.start.line}:${l.position.start.column}${l.message ? ` ${l.message}` : ''}`)).join('\n');
   }
   return `::${COMMAND[result.severity]} ${properties.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(message)}`;
+}
+
+/**
+ * Control characters other than CR and LF (which `escapeData` turns into
+ * `%0D`/`%0A`, so GitHub gets the real file name back) written as `\x1b`,
+ * `\u009b`: the log must not colour, move or hide anything.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function controls(s: string): string {
+  return s.replace(CONTROLS, (c) => escapeText(c));
 }
 
 /** @actions/core `escapeData`. */

@@ -124,9 +124,9 @@ export function junitTimestamp(iso: string | undefined): string {
   return m ? m[1]! : '1970-01-01T00:00:00';
 }
 
-/** Characters XML 1.0 cannot hold, even as references. */
+/** Characters XML 1.0 cannot hold, even as references, and controls a terminal must not see raw (C1, DEL, bidirectional overrides). */
 // eslint-disable-next-line no-control-regex
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function clean(s: string): string {
   return s.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
