@@ -76,8 +76,9 @@ const DAEMONSET = [
   '              value: "1430"',
   '            - name: FELIX_VXLANMTU',
   '              value: "1430"',
-  '            - name: FELIX_LOGSEVERITYSCREEN',
-  '              value: "info"',
+  // Both tunnels in use, so both tunnel MTUs are checked (each against its own overhead).
+  '            - name: CALICO_IPV4POOL_VXLAN',
+  '              value: "Always"',
   '',
 ].join('\n');
 const MTU_1500 = 'facts:\n  physicalMtu: 1500\n';
