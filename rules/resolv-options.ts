@@ -92,6 +92,17 @@ export default defineRule({
                 }
                 continue;
               }
+              const next = args[i + 1];
+              if (opt.value === '' && next && next.value === null && /^\d+$/.test(next.name) && next.position.start.line === opt.position.end.line) {
+                // `ndots: 3`: glibc's atoi() (and musl's strtoul()) read the value from after the colon,
+                // blanks skipped, so this is ndots:3; the word `3` is then an option glibc ignores.
+                i++;
+                if (Number(next.name) > cap) {
+                  const position: Position = { start: opt.position.start, end: next.position.end };
+                  context.report({ messageId: 'capped', position, data: { text: file.text.slice(position.start.offset!, position.end.offset!), max: cap }, demote: 1 });
+                }
+                continue;
+              }
               if (!/^\d+$/.test(opt.value)) {
                 const read = Math.min(atoi(opt.value), cap);
                 context.report({ messageId: 'notNumber', node: opt, data: { text, name: opt.name, read } });

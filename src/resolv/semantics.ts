@@ -60,9 +60,11 @@ export interface GlibcResolvConf {
   hangs?: number;
 }
 
-/** C's atoi() as glibc has it: strtol() (clamped to 64 bits), then truncated to int. */
-function atoi(text: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)/.exec(text)!;
+/** C's atoi() as glibc has it, of `text` from `from`: strtol() (clamped to 64 bits), then truncated to int. */
+function atoi(text: string, from = 0): number {
+  const re = /[ \t\n\v\f\r]*([+-]?)(\d*)/y;
+  re.lastIndex = from;
+  const m = re.exec(text)!;
   if (m[2] === '') return 0;
   let v = BigInt(m[2]!);
   if (m[1] === '-') v = -v;
@@ -114,12 +116,12 @@ export function glibcResolvConf(text: string): GlibcResolvConf {
       let i = 0;
       while (i < cp.length) {
         while (cp[i] === ' ' || cp[i] === '\t') i++;
-        const at = cp.slice(i);
-        if (at.startsWith('ndots:')) out.ndots = Math.min(atoi(at.slice(6)), GLIBC_CAPS.ndots) & 15;
-        else if (at.startsWith('timeout:')) out.timeout = Math.min(atoi(at.slice(8)), GLIBC_CAPS.timeout);
-        else if (at.startsWith('attempts:')) out.attempts = Math.min(atoi(at.slice(9)), GLIBC_CAPS.attempts);
-        else if (!at.startsWith('debug')) {
-          const flag = GLIBC_FLAGS.find((f) => at.startsWith(f));
+        // Index-based (no copy of the rest of the line per option): linear in the line.
+        if (cp.startsWith('ndots:', i)) out.ndots = Math.min(atoi(cp, i + 6), GLIBC_CAPS.ndots) & 15;
+        else if (cp.startsWith('timeout:', i)) out.timeout = Math.min(atoi(cp, i + 8), GLIBC_CAPS.timeout);
+        else if (cp.startsWith('attempts:', i)) out.attempts = Math.min(atoi(cp, i + 9), GLIBC_CAPS.attempts);
+        else if (!cp.startsWith('debug', i)) {
+          const flag = GLIBC_FLAGS.find((f) => cp.startsWith(f, i));
           if (flag) out.flags.add(flag === 'no_tld_query' ? 'no-tld-query' : flag);
         }
         while (i < cp.length && cp[i] !== ' ' && cp[i] !== '\t') i++;
