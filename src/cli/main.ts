@@ -33,6 +33,7 @@ import { collectScript } from '../collect/index.js';
 import { escapeText, neutralizeOutput, safeReport } from '../util/escape.js';
 import { COMMANDS, notApplicable, optionsHelp, optionTable, parseArgsOptions, useColor, type Command } from './options.js';
 import { didYouMean } from '../suggest.js';
+import { GlobError, pathGlob } from '../util/glob.js';
 import { nothingToLintLine } from './nothing.js';
 import { unrenderedNote } from '../engine/unrendered.js';
 
@@ -202,6 +203,12 @@ async function run(argv: string[], io: Io): Promise<number> {
   const ignoreOptions = { ignorePatterns: values['ignore-pattern'] ?? [], noIgnore: values['no-ignore'] ?? false };
   for (const p of ignoreOptions.ignorePatterns) {
     if (p === '' || p.startsWith('!')) throw new UsageError(`--ignore-pattern takes a glob of files to leave out (not empty, not negated with !): ${JSON.stringify(p)}`);
+    try {
+      pathGlob([p]);
+    } catch (error) {
+      if (error instanceof GlobError) throw new UsageError(`--ignore-pattern ${JSON.stringify(p)} ${error.message}`);
+      throw error;
+    }
   }
   if (command === 'audit') {
     if (values.stdin || paths.includes('-')) throw new UsageError('`hostlint audit` reads snapshots from paths, not standard input');

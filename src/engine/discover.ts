@@ -16,8 +16,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { globbySync } from 'globby';
-import picomatch from 'picomatch';
+import { pathGlob } from '../util/glob.js';
 import { readRegularFile } from './read.js';
+
+// eslint-disable-next-line no-control-regex
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
 /** Folders never walked, whatever the ignore settings (ESLint keeps its defaults under --no-ignore too). */
 export const NEVER_WALKED = ['.git', '.hg', '.svn', 'node_modules'];
@@ -52,6 +55,9 @@ export interface WalkResult {
 export function walkDirectory(top: string, options: WalkOptions): WalkResult {
   const snapshots = new Set<string>();
   const unreadable = new Map<string, string>();
+  // Names with a line terminator: fast-glob's patterns (`.` in a RegExp) never match them, so
+  // globby never lists them nor walks into them. They are found here and walked below.
+  const unmatchable: string[] = [];
   const readdirSync = (dir: fs.PathLike, opts?: unknown): unknown => {
     const abs = path.resolve(String(dir));
     if (abs !== top) {
@@ -63,7 +69,14 @@ export function walkDirectory(top: string, options: WalkOptions): WalkResult {
       }
     }
     try {
-      return (fs.readdirSync as (d: string, o?: unknown) => unknown)(abs, opts);
+      const list = (fs.readdirSync as (d: string, o?: unknown) => unknown)(abs, opts);
+      if (Array.isArray(list)) {
+        for (const e of list as Array<string | fs.Dirent>) {
+          const name = typeof e === 'string' ? e : e.name;
+          if (LINE_TERMINATOR.test(name)) unmatchable.push(path.join(abs, name));
+        }
+      }
+      return list;
     } catch (error) {
       unreadable.set(abs, `Directory cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
       return [];
@@ -113,6 +126,32 @@ export function walkDirectory(top: string, options: WalkOptions): WalkResult {
     const kind = d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'directory' : d.isFile() ? 'file' : undefined;
     if (kind) out.push({ abs, kind });
   }
+  // What globby could not list (names with a line terminator), walked by hand: under a
+  // listed directory, neither ignored nor never walked; .gitignore patterns are not applied there.
+  const pending = unmatchable.filter((abs) => listed.has(path.dirname(abs)));
+  while (pending.length > 0) {
+    const abs = pending.pop()!;
+    if (listed.has(abs) || NEVER_WALKED.includes(path.basename(abs)) || options.ignored(abs)) continue;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(abs);
+    } catch {
+      continue; // gone meanwhile
+    }
+    listed.add(abs);
+    if (st.isDirectory() && options.isSnapshot(abs)) {
+      found.push(abs);
+      continue;
+    }
+    const kind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : undefined;
+    if (kind) out.push({ abs, kind });
+    if (kind !== 'directory') continue;
+    try {
+      for (const name of fs.readdirSync(abs)) pending.push(path.join(abs, name));
+    } catch (error) {
+      unreadable.set(abs, `Directory cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   out.sort((a, b) => byPath(a.abs, b.abs));
   return {
@@ -131,10 +170,8 @@ export function walkDirectory(top: string, options: WalkOptions): WalkResult {
  */
 export function ignorePatternMatcher(patterns: string[], cwd: string): (abs: string) => boolean {
   if (patterns.length === 0) return () => false;
-  const match = picomatch(
-    patterns.flatMap((p) => [p, `${p.replace(/\/+$/, '')}/**`]),
-    { dot: true },
-  );
+  // The linear matcher of the configuration's globs (src/util/glob.ts): no backtracking, dot files matched.
+  const match = pathGlob(patterns.flatMap((p) => [p, `${p.replace(/\/+$/, '')}/**`]));
   return (abs) => {
     const rel = path.relative(cwd, abs).split(path.sep).join('/');
     return rel !== '' && !rel.startsWith('../') && rel !== '..' && match(rel);

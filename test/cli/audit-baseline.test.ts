@@ -31,13 +31,15 @@ describe('audit baselines', () => {
     const r = await runCli(['audit', '--concurrency', '1', '--format', 'json', '--write-baseline', baseline, 'fleet'], { cwd: lastWeek });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary).toMatchObject({ errorCount: 0, warningCount: 0, hosts: 4 });
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ errorCount: 0, warningCount: 0, hosts: 6 });
     const recorded = JSON.parse(readFileSync(baseline, 'utf8'));
     expect(recorded.results.map((x: { ruleId: string; host?: string }) => [x.ruleId, x.host ?? '(repository)'])).toEqual([
       ['sysctl-tw-recycle', 'db01'],
       ['sysctl-drift', 'node01'],
       ['k8s-ip-forward', 'node01'],
       ['resolv-search-inherited', 'node01'],
+      ['cni-mtu-inconsistent', '(repository)'],
+      ['cni-mtu-mismatch', '(repository)'],
       ['calico-mtu-mismatch', '(repository)'],
     ]);
   });
@@ -61,9 +63,11 @@ describe('audit baselines', () => {
       ['sysctl-duplicate-key', 'web01', 'fleet/web01/etc/sysctl.d/10-network-security.conf', 7, 'new'],
     ]);
     expect(doc.hosts.map((h: Record<string, unknown>) => [h.host, h.errorCount, h.warningCount])).toEqual([
+      ['antrea01', 0, 0],
       ['db01', 0, 0],
       ['node01', 0, 0],
       ['node03', 1, 2],
+      ['antrea02', 0, 0],
       ['node02', 0, 0],
       ['web01', 0, expect.any(Number)],
     ]);
@@ -74,6 +78,8 @@ describe('audit baselines', () => {
       ['sysctl-drift', 'node01'],
       ['k8s-ip-forward', 'node01'],
       ['resolv-search-inherited', 'node01'],
+      ['cni-mtu-inconsistent', '(repository)'],
+      ['cni-mtu-mismatch', '(repository)'],
       ['calico-mtu-mismatch', '(repository)'],
     ]);
   });
@@ -96,7 +102,7 @@ describe('audit baselines', () => {
     const again = path.join(dir, 'baseline.json');
     const w = await runCli(['merge', '--format', 'json', '--write-baseline', again, ...files], { cwd: dir });
     expect(w.code).toBe(0);
-    expect(JSON.parse(readFileSync(again, 'utf8')).results).toHaveLength(6);
+    expect(JSON.parse(readFileSync(again, 'utf8')).results).toHaveLength(8);
   });
 
   it('a baseline that cannot be read is exit 2 with one line', async () => {
