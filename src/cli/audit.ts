@@ -252,6 +252,8 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
   }
   const toolVersion = version();
   try {
+    // Hosts found under the paths, in every shard: a shard whose hosts all hash to other shards is empty, not a failure.
+    let foundInRun = 0;
     const run = await runAudit({
       paths: cmd.paths,
       ignorePatterns: cmd.ignorePatterns,
@@ -266,13 +268,14 @@ export async function auditCommand(cmd: AuditCommand): Promise<number> {
       ...(cmd.hostTimeoutMs !== undefined ? { hostTimeoutMs: cmd.hostTimeoutMs } : {}),
       ...(cmd.shard ? { shard: cmd.shard } : {}),
       onStart: (identity) => {
+        foundInRun = identity.hosts;
         out.formatOptions.ndjson = { command: 'audit', configDigest: configDigest(config), shard: cmd.shard ?? null, reportUnusedDisableDirectives: cmd.unusedSeverity, run: identity };
       },
       onProgress: (done, total) => out.updateProgress(done, total),
       onHost: (outcome) => out.host(outcome),
     });
     for (const m of run.missing) io.stderr(`hostlint: no such file or directory: ${escapeText(m)}\n`);
-    if (run.hostCount === 0 && run.missing.length === 0 && !values['pass-on-no-files']) {
+    if (run.hostCount === 0 && !(cmd.shard && foundInRun > 0) && run.missing.length === 0 && !values['pass-on-no-files']) {
       out.discard();
       io.stderr(noSnapshotLine(cmd.paths));
       return 2;

@@ -16,7 +16,7 @@ import { lintAndFix } from '../engine/fix.js';
 import { runScopes } from '../engine/linter.js';
 import { displayPath, isReported, loadPathsAsync, parseText, type ReportFilter } from '../engine/load.js';
 import { classifyRepoPath } from '../engine/classify.js';
-import { DEFAULT_MAX_FILE_BYTES, overLimitReason, parseByteSize, sourceFile } from '../engine/read.js';
+import { decode, DEFAULT_MAX_FILE_BYTES, parseByteSize, readStreamBounded, sourceFile } from '../engine/read.js';
 import { Scope, summarizeHost } from '../engine/scope.js';
 import { isArchiveName } from '../engine/archive.js';
 import { DirectorySnapshot } from '../engine/snapshot.js';
@@ -41,6 +41,8 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   stdin: () => Promise<string>;
+  /** Standard input as a stream of chunks (`lint --stdin` stops reading at the size limit); else `stdin` is read whole. */
+  stdinStream?: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   cwd: string;
   isTTY: boolean;
   /** Whether standard error is a terminal (the audit's progress indicator); false when absent. */
@@ -234,15 +236,19 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (useStdin) {
     const name = values['stdin-filename'];
     if (!name) throw new UsageError('--stdin needs --stdin-filename NAME so hostlint knows what the text is (e.g. /etc/sysctl.d/90-net.conf)');
-    const text = (await io.stdin()).replace(/^\uFEFF/, '');
     const abs = path.resolve(cwd, name);
-    const language = config.languageFor(abs) ?? classifyRepoPath(displayPath(cwd, abs), () => text)?.language;
-    if (!language) throw new UsageError(`cannot tell what kind of file \`${name}\` is; name it like sysctl.conf, sysctl.d/*.conf, resolv.conf, felix.cfg, *.conflist or *.yaml`);
     const limit = maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const size = Buffer.byteLength(text, 'utf8');
-    if (size > limit) {
-      diagnostics = [{ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File ${overLimitReason(size, limit)}` }];
+    // Read as a file is: in chunks up to the size limit, then decoded (NUL bytes, UTF-16, invalid UTF-8 refused).
+    const read = await readStreamBounded(io.stdinStream ? io.stdinStream() : [await io.stdin()], limit);
+    const decoded = read.ok ? decode(read.bytes) : read;
+    const text = decoded.ok ? decoded.text : '';
+    // What cannot be read is a read-error naming it, whatever its name (it was asked for).
+    const language = decoded.ok ? (config.languageFor(abs) ?? classifyRepoPath(displayPath(cwd, abs), () => text)?.language) : undefined;
+    if (!decoded.ok) {
+      diagnostics = [{ ruleId: READ_ERROR, file: displayPath(cwd, abs), message: `File ${decoded.reason}` }];
       scopes = [];
+    } else if (!language) {
+      throw new UsageError(`cannot tell what kind of file \`${name}\` is; name it like sysctl.conf, sysctl.d/*.conf, resolv.conf, felix.cfg, *.conflist or *.yaml`);
     } else if (language === 'kube' && unrenderedNote({ abs, rel: displayPath(cwd, abs), cwd, text })) {
       // A template on standard input: the note, no rules (render it first).
       diagnostics = [unrenderedNote({ abs, rel: displayPath(cwd, abs), cwd, text })!];

@@ -29,9 +29,12 @@ export function parseByteSize(value: string | number): number | undefined {
   return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
-/** The message of a file over the size limit, saying how to raise it. */
-export function overLimitReason(size: number, maxBytes: number): string {
-  return `is ${size} bytes, over the ${maxBytes}-byte limit (raise it with --max-file-size or \`maxFileSize\` in .hostlint.yaml)`;
+/**
+ * The message of a file over the size limit, saying how to raise it; without
+ * a size for a stream (standard input), which is not read past the limit.
+ */
+export function overLimitReason(size: number | undefined, maxBytes: number): string {
+  return `is ${size === undefined ? '' : `${size} bytes, `}over the ${maxBytes}-byte limit (raise it with --max-file-size or \`maxFileSize\` in .hostlint.yaml)`;
 }
 
 /** What a file that is neither a regular file nor a directory is, for diagnostics. */
@@ -91,6 +94,27 @@ export function readRegularFile(abs: string, maxBytes: number, options: { head?:
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Read a stream (standard input) chunk by chunk, keeping at most `maxBytes`
+ * bytes: at the first chunk past the limit it stops reading (and the stream
+ * is closed), so an endless or 700 MB stream costs the limit, not its size.
+ */
+export async function readStreamBounded(chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, maxBytes: number): Promise<ReadBytes> {
+  const kept: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of chunks) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      total += buf.length;
+      if (total > maxBytes) return { ok: false, reason: overLimitReason(undefined, maxBytes) };
+      kept.push(buf);
+    }
+  } catch (error) {
+    return { ok: false, reason: cannotRead(error) };
+  }
+  return { ok: true, bytes: Buffer.concat(kept, total) };
 }
 
 const ERRNO_TEXT: Record<string, string> = {

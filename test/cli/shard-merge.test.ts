@@ -46,6 +46,21 @@ async function shard(index: number, count: number, extra: string[] = [], paths =
 }
 
 describe('--shard', () => {
+  it('a shard whose hosts all hash to other shards (more shards than hosts) is empty: header and trailer, exit 0; a path with no host is still exit 2', async () => {
+    // The example fleet's hosts in 64 shards: most shards have none.
+    const hostPaths = ['antrea01', 'db01.tgz', 'node01', 'sosreport-antrea02-2024-05-02-mzkqtew', 'sosreport-node02-2024-05-01-qxlvjzb', 'web01'];
+    const taken = new Set(hostPaths.map((h) => shardOf(h, 64)));
+    const empty = Array.from({ length: 64 }, (_, i) => i).find((i) => !taken.has(i))!;
+    const r = await runCli(['audit', '--concurrency', '1', '--shard', `${empty}/64`, '--format', 'ndjson', E], { cwd: repo });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const recs = records(r.stdout);
+    expect(recs.map((x) => x.type)).toEqual(['header', 'trailer']);
+    expect(recs[0]!.shard).toEqual({ index: empty, count: 64 });
+    const none = await runCli(['audit', '--shard', `${empty}/64`, 'fixtures/examples/fleet/cluster'], { cwd: repo });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^hostlint audit: no host snapshot under fixtures\/examples\/fleet\/cluster: /);
+  });
+
   it('parses INDEX/COUNT, 0-based', () => {
     expect(parseShard('0/8')).toEqual({ index: 0, count: 8 });
     expect(parseShard('7/8')).toEqual({ index: 7, count: 8 });

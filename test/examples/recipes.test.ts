@@ -142,3 +142,51 @@ describe('examples/github: a matrix workflow', () => {
     expect(existsSync(path.join(checkout, 'fleet.html'))).toBe(true);
   });
 });
+
+/** GNU parallel (Debian's `parallel`), not moreutils' command of the same name. */
+const gnuParallel = /GNU parallel/.test(spawnSync('parallel', ['--version'], { encoding: 'utf8' }).stdout ?? '');
+
+describe(gnuParallel ? 'README: GNU parallel over SSH' : 'README: GNU parallel over SSH (skipped: GNU parallel is not installed; apt-get install parallel)', () => {
+  const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('- **GNU parallel over SSH**'));
+  const block = /```sh\n([^`]*)```/.exec(section)?.[1] ?? '';
+
+  it('the README gives the command lines: parallel over the machines in machines.txt, then merge', () => {
+    expect(block).toContain('parallel --sshloginfile ~/machines.txt --workdir /srv/fleet');
+    expect(block).toContain('hostlint audit --shard {}/8');
+    expect(block).toContain('hostlint merge');
+  });
+
+  // machines.txt holding `:` (GNU parallel's name for this machine) replaces SSH; /srv/fleet is a copy of the example fleet.
+  for (const shards of [8, 3]) {
+    it.skipIf(!gnuParallel)(`runs locally with ${shards} shards, then the merge: the same report as an unsharded audit`, { timeout: 180_000 }, async () => {
+      const home = path.join(tmp, `parallel-home-${shards}`);
+      const fleet = path.join(tmp, `parallel-fleet-${shards}`);
+      mkdirSync(path.join(home, '.parallel'), { recursive: true });
+      writeFileSync(path.join(home, 'machines.txt'), ':\n');
+      // What `parallel --citation` leaves: no citation notice.
+      writeFileSync(path.join(home, '.parallel', 'will-cite'), '');
+      copyFleet(fleet);
+      const script = block
+        .split('/srv/fleet').join(fleet)
+        .split('seq 0 7').join(`seq 0 ${shards - 1}`)
+        .split('{}/8').join(`{}/${shards}`);
+      const r = await run('sh', script, home, { HOME: home, SHELL: '/bin/sh' });
+      // The merge's exit code: the fleet has errors. With only this machine, parallel says --return has nothing to fetch.
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n').filter((l) => l !== '' && !/^parallel: Warning: --return ignored/.test(l))).toEqual([]);
+      expect(readdirSync(fleet).filter((f) => f.endsWith('.ndjson')).sort()).toEqual(Array.from({ length: shards }, (_, i) => `shard-${i}.ndjson`).sort());
+      const clean = path.join(tmp, `parallel-clean-${shards}`);
+      copyFleet(clean);
+      expect(readFileSync(path.join(home, 'fleet.html'), 'utf8')).toBe(audit(['--format', 'html', '.'], clean));
+      // The same results, fingerprints and counts, as JSON.
+      const merged = spawnSync(process.execPath, [path.join(repo, 'bin/hostlint'), 'merge', '--format', 'json', ...Array.from({ length: shards }, (_, i) => `shard-${i}.ndjson`)], { cwd: fleet, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      expect(merged.status).toBe(1);
+      const unsharded = audit(['--format', 'json', '.'], clean);
+      expect(merged.stdout).toBe(unsharded);
+      const fingerprints = (json: string) => (JSON.parse(json).results as Array<{ fingerprint?: string; fingerprints?: Record<string, string> }>).map((x) => x.fingerprint ?? JSON.stringify(x.fingerprints));
+      expect(fingerprints(merged.stdout).length).toBeGreaterThan(0);
+      expect(fingerprints(merged.stdout)).toEqual(fingerprints(unsharded));
+    });
+  }
+});

@@ -7,7 +7,13 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd: string; stdin?: string; isTTY?: boolean; stderrIsTTY?: boolean; columns?: number; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+/**
+ * Standard input: text, bytes, or chunks from a generator (read only as far as
+ * the CLI reads them, as a pipe is).
+ */
+export type StdinInput = string | Uint8Array | (() => AsyncIterable<Uint8Array>);
+
+export async function runCli(argv: string[], options: { cwd: string; stdin?: StdinInput; isTTY?: boolean; stderrIsTTY?: boolean; columns?: number; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -17,7 +23,19 @@ export async function runCli(argv: string[], options: { cwd: string; stdin?: str
     stderr: (s) => {
       stderr += s;
     },
-    stdin: async () => options.stdin ?? '',
+    stdin: async () => {
+      const input = options.stdin ?? '';
+      if (typeof input === 'string') return input;
+      if (input instanceof Uint8Array) return Buffer.from(input).toString('utf8');
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of input()) chunks.push(chunk);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    stdinStream: () => {
+      const input = options.stdin ?? '';
+      if (typeof input === 'function') return input();
+      return [typeof input === 'string' ? Buffer.from(input, 'utf8') : input];
+    },
     cwd: options.cwd,
     isTTY: options.isTTY ?? false,
     stderrIsTTY: options.stderrIsTTY ?? false,

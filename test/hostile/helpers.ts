@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { runCli, type CliRun, type StdinInput } from '../helpers/cli.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin', 'hostlint');
@@ -32,7 +32,7 @@ export interface JsonRun extends CliRun {
 }
 
 /** Run the CLI in-process with `--format json` and keep the results' user-visible fields. */
-export async function lintJson(cwd: string, args: string[] = [], options: { stdin?: string } = {}): Promise<JsonRun> {
+export async function lintJson(cwd: string, args: string[] = [], options: { stdin?: StdinInput } = {}): Promise<JsonRun> {
   const run = await runCli(['-f', 'json', ...args], { cwd, ...options });
   expectNoStackTrace(run.stderr);
   const rows = run.stdout === '' ? [] : (JSON.parse(run.stdout).results as Row[]).map(pick);
