@@ -27,7 +27,7 @@ describe('options that do not apply to a subcommand are usage errors', () => {
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'hostlint: --output-file does not apply to `hostlint collect` (it is an option of `hostlint lint` and `hostlint audit`)\n' + USAGE,
+      stderr: 'hostlint: --output-file does not apply to `hostlint collect` (it is an option of `hostlint lint`, `hostlint audit` and `hostlint merge`)\n' + USAGE,
     });
     expect(existsSync(path.join(cwd, 'collect.sh'))).toBe(false);
   });
@@ -35,12 +35,12 @@ describe('options that do not apply to a subcommand are usage errors', () => {
   it('rules -o, rules --fix, explain --fix, audit --fix, collect --format, audit --max-file-size', async () => {
     const cwd = writeTree({});
     const cases: Array<[string[], string]> = [
-      [['rules', '-o', 'rules.txt'], '--output-file does not apply to `hostlint rules` (it is an option of `hostlint lint` and `hostlint audit`)'],
+      [['rules', '-o', 'rules.txt'], '--output-file does not apply to `hostlint rules` (it is an option of `hostlint lint`, `hostlint audit` and `hostlint merge`)'],
       [['rules', '--fix'], '--fix does not apply to `hostlint rules` (it is an option of `hostlint lint`)'],
       [['explain', '--fix', 'sysctl-tw-recycle'], '--fix does not apply to `hostlint explain` (it is an option of `hostlint lint`)'],
       [['audit', '--fix', 'fleet'], '--fix does not apply to `hostlint audit` (it is an option of `hostlint lint`)'],
-      [['audit', '--baseline', 'b.json', 'fleet'], '--baseline does not apply to `hostlint audit` (it is an option of `hostlint lint`)'],
-      [['collect', '--format', 'json'], '--format does not apply to `hostlint collect` (it is an option of `hostlint lint`, `hostlint audit`, `hostlint rules` and `hostlint explain`)'],
+      [['merge', '--stdin', 'x.ndjson'], '--stdin does not apply to `hostlint merge` (it is an option of `hostlint lint`)'],
+      [['collect', '--format', 'json'], '--format does not apply to `hostlint collect` (it is an option of `hostlint lint`, `hostlint audit`, `hostlint merge`, `hostlint rules` and `hostlint explain`)'],
       [['--host-timeout', '5'], '--host-timeout does not apply to `hostlint lint` (it is an option of `hostlint audit`)'],
       [
         ['audit', '--max-file-size', '1M', 'fleet'],
@@ -122,7 +122,7 @@ describe('did you mean', () => {
 
   it('a misspelt format', async () => {
     const cwd = writeTree({});
-    expect((await runCli(['-f', 'sarf'], { cwd })).stderr).toBe('hostlint: unknown format `sarf` (choose from stylish, json, sarif, github, junit, gitlab); did you mean `sarif`?\n' + USAGE);
+    expect((await runCli(['-f', 'sarf'], { cwd })).stderr).toBe('hostlint: unknown format `sarf` (choose from stylish, json, sarif, github, junit, gitlab, ndjson, html); did you mean `sarif`?\n' + USAGE);
     expect((await runCli(['rules', '-f', 'markdwn'], { cwd })).stderr).toBe('hostlint: unknown format `markdwn` for `hostlint rules` (choose from text, json, markdown); did you mean `markdown`?\n' + USAGE);
   });
 
@@ -185,7 +185,7 @@ describe('colours: --color/--no-color, then NO_COLOR, then FORCE_COLOR, then a t
     expect((await runCli([], { cwd, env: { FORCE_COLOR: '0' }, isTTY: true })).stdout).not.toContain(ESC);
     expect((await runCli([], { cwd, env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toContain(ESC);
     expect((await runCli(['--no-color'], { cwd, env: { FORCE_COLOR: '1' } })).stdout).not.toContain(ESC);
-    expect((await runCli(['audit', '.'], { cwd, env: { FORCE_COLOR: '1' } })).stdout).toContain(ESC);
+    expect((await runCli(['audit', '--pass-on-no-files', '.'], { cwd, env: { FORCE_COLOR: '1' } })).stdout).toContain(ESC);
   });
 });
 
@@ -252,7 +252,7 @@ describe('stylish wraps long messages to the terminal width', () => {
     );
     for (const line of tty.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     // audit: the files are indented under their host, and still fit.
-    const audit = await runCli(['audit', '--concurrency', '1', '--no-color', '.'], { cwd, isTTY: true, columns: 80 });
+    const audit = await runCli(['audit', '--concurrency', '1', '--pass-on-no-files', '--no-color', '.'], { cwd, isTTY: true, columns: 80 });
     expect(audit.stdout.split('\n').slice(0, 9).join('\n')).toBe(
       [
         '',

@@ -80,7 +80,7 @@ describe('--shard', () => {
 
   it('is refused outside audit, with a bad value, and with a baseline', async () => {
     for (const [argv, message] of [
-      [['lint', '--shard', '0/2', E], '--shard is an option of `hostlint audit`'],
+      [['lint', '--shard', '0/2', E], '--shard does not apply to `hostlint lint` (it is an option of `hostlint audit`)'],
       [['audit', '--shard', '2/2', E], '--shard: INDEX must be from 0 to 1 (got 2; INDEX is 0-based, as $JOB_COMPLETION_INDEX is)'],
       [['audit', '--shard', '0/2', '--baseline', 'x.json', E], 'a shard does not take --baseline or --write-baseline: give them to `hostlint merge`'],
     ] as const) {
@@ -126,20 +126,24 @@ describe('--format ndjson', () => {
     const recs = records(r.stdout);
     expect(recs.map((x) => (x.type === 'host' ? `host ${x.host}` : x.type === 'result' ? `result ${x.host ?? '(repository)'}` : x.type))).toEqual([
       'header',
+      'host antrea01',
       'result db01',
       'host db01',
       'result node01',
       'result node01',
       'result node01',
       'host node01',
+      'host antrea02',
       'host node02',
       'host web01',
       'result (repository)',
+      'result (repository)',
+      'result (repository)',
       'trailer',
     ]);
-    expect(recs[0]!.run).toMatchObject({ hosts: 4, repository: [{ file: `${E}/cluster/custom-resources.yaml` }] });
-    expect(recs.filter((x) => x.type === 'host').map((x) => x.index)).toEqual([0, 1, 2, 3]);
-    expect(recs.at(-1)).toMatchObject({ errorCount: 3, warningCount: 2, hosts: 4, hostsWithErrors: 2 });
+    expect(recs[0]!.run).toMatchObject({ hosts: 6, repository: [{ file: `${E}/cluster-antrea/antrea-config.yaml` }, { file: `${E}/cluster/custom-resources.yaml` }] });
+    expect(recs.filter((x) => x.type === 'host').map((x) => x.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(recs.at(-1)).toMatchObject({ errorCount: 4, warningCount: 3, hosts: 6, hostsWithErrors: 2 });
   });
 });
 
@@ -168,7 +172,7 @@ describe('merge', () => {
         expect(recs.filter((x) => x.type === 'result' && x.host === undefined)).toEqual([]);
         seen.push(...recs.filter((x) => x.type === 'host').map((x) => x.host));
       }
-      expect(seen.sort()).toEqual(['db01', 'node01', 'node02', 'web01']);
+      expect(seen.sort()).toEqual(['antrea01', 'antrea02', 'db01', 'node01', 'node02', 'web01']);
       for (const format of formats) {
         const merged = await runCli(['merge', '--format', format, ...files.reverse()], { cwd: repo });
         expect(merged.stderr).toBe('');
@@ -184,7 +188,7 @@ describe('merge', () => {
       const doc = JSON.parse((await runCli(['merge', '--format', 'json', ...files], { cwd: repo })).stdout);
       const fingerprints = doc.results.map((x: { fingerprint: string }) => x.fingerprint);
       expect(fingerprints).toEqual(JSON.parse(await audit('json')).results.map((x: { fingerprint: string }) => x.fingerprint));
-      expect(doc.summary).toEqual({ files: 5, errorCount: 3, warningCount: 2, noteCount: 0, hosts: 4, hostsWithErrors: 2 });
+      expect(doc.summary).toEqual({ files: 75, errorCount: 4, warningCount: 3, noteCount: 0, hosts: 6, hostsWithErrors: 2 });
     });
   }
 

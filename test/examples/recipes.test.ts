@@ -95,7 +95,7 @@ describe('examples/kubernetes: Indexed Job and merge Job', () => {
     const m = merge.spec.template.spec.containers[0];
     expect(await run(m.command[0], local(m.command[2]), local(m.workingDir), env)).toEqual({ code: 0, stderr: '' });
     expect(readFileSync(path.join(results, 'fleet.json'), 'utf8')).toBe(audit(['--format', 'json', '.'], mounts.get('/snapshots')!));
-    expect(readFileSync(path.join(results, 'fleet.html'), 'utf8')).toContain('<span class="n" id="hosts-scanned">4</span>');
+    expect(readFileSync(path.join(results, 'fleet.html'), 'utf8')).toContain('<span class="n" id="hosts-scanned">6</span>');
   });
 });
 
@@ -138,7 +138,7 @@ describe('examples/github: a matrix workflow', () => {
     expect(m).toEqual({ code: 0, stderr: '' });
     const sarif = readFileSync(path.join(checkout, 'fleet.sarif'), 'utf8');
     expect(sarif).toBe(audit(['--format', 'sarif', '--sarif-category', 'fleet', 'fleet'], checkout));
-    expect(JSON.parse(sarif).runs[0].results).toHaveLength(5);
+    expect(JSON.parse(sarif).runs[0].results).toHaveLength(7);
     expect(existsSync(path.join(checkout, 'fleet.html'))).toBe(true);
   });
 });

@@ -162,12 +162,15 @@ describe('junit formatter', () => {
     expect(r.code).toBe(1);
     expect(validate(r.stdout)).toEqual([0, '']);
     const suites = [...r.stdout.matchAll(/<testsuite package="([^"]*)" id="(\d+)"[^>]* hostname="([^"]*)" tests="(\d+)" failures="(\d+)"/g)].map((m) => [m[1], m[3], Number(m[4]), Number(m[5])]);
-    expect(suites.slice(0, 4)).toEqual([
-      ['db01', 'db01', 31, 1],
-      ['node01', 'node01', 31, 3],
-      ['node02', 'node02', 31, 0],
-      ['web01', 'web01', 31, 0],
+    // Every rule that applies to a host is a testcase of its suite (39 here).
+    expect(suites.slice(0, 6)).toEqual([
+      ['antrea01', 'antrea01', 39, 0],
+      ['db01', 'db01', 39, 1],
+      ['node01', 'node01', 39, 3],
+      ['antrea02', 'antrea02', 39, 0],
+      ['node02', 'node02', 39, 0],
+      ['web01', 'web01', 39, 0],
     ]);
-    expect(suites.slice(4).map((s) => s[1])).toEqual(suites.slice(4).map(() => 'localhost'));
+    expect(suites.slice(6).map((s) => s[1])).toEqual(suites.slice(6).map(() => 'localhost'));
   });
 });

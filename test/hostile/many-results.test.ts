@@ -30,7 +30,8 @@ async function sarif(files: Record<string, string>): Promise<SarifResult[]> {
   const dir = writeTree(files);
   const r = await runCli(['-f', 'sarif', '.'], { cwd: dir });
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout).runs[0].results as SarifResult[];
+  // The options line's findings (a file of options alone also has no nameserver: resolv-no-nameserver).
+  return (JSON.parse(r.stdout).runs[0].results as SarifResult[]).filter((x) => x.ruleId !== 'resolv-no-nameserver');
 }
 
 describe('20,000 findings on one 129 KB line', () => {
