@@ -61,7 +61,8 @@ describe.skipIf(!available)(`the HTML report in chromium${available ? '' : ` (SK
 
   it('the example fleet: counts, bars, worst hosts, sorting, filtering, a host\'s findings and its rule', { timeout: 60_000 }, async () => {
     const file = path.join(tmp, 'fleet.html');
-    const r = await runCli(['audit', '--concurrency', '1', '--format', 'html', '-o', file, 'fixtures/examples/fleet'], { cwd: repo });
+    // The Calico cluster of the example fleet (its Antrea cluster left out with --ignore-pattern, as a user would).
+    const r = await runCli(['audit', '--concurrency', '1', '--ignore-pattern', 'fixtures/examples/fleet/*antrea*', '--format', 'html', '-o', file, 'fixtures/examples/fleet'], { cwd: repo });
     expect(r.code).toBe(1);
     const page = await open(file);
     expect(await page.textContent('#hosts-scanned')).toBe('4');
