@@ -286,6 +286,12 @@ export interface SourceFile {
   /** For files in a host snapshot: the path as it is on the host (`/etc/sysctl.conf`). */
   hostPath?: string;
   language: LanguageId;
+  /**
+   * A Helm chart's values file: the chart's name (`cilium`, `tigera-operator`),
+   * from the `Chart.yaml` beside it or from the configuration's `languages`
+   * (`helm-values:cilium`). Read as `kube` YAML.
+   */
+  chart?: string;
   /** Fact files: what the file holds. */
   factKind?: FactFileKind;
   /** Other host paths that are symlinks to this file (`/etc/sysctl.d/99-sysctl.conf`). */

@@ -106,7 +106,8 @@ export interface CalicoView {
 const NODE_DAEMONSET_NAMES = new Set(['calico-node', 'calico-node-windows']);
 
 export function buildCalicoView(
-  files: Array<{ path: string; tree: KubeRoot }>,
+  /** `chart`: the Helm chart whose values the file is, when the loader knows it (SourceFile.chart). */
+  files: Array<{ path: string; tree: KubeRoot; chart?: string }>,
   text: (path: string) => string,
 ): CalicoView {
   const view: CalicoView = { nodes: [], configMaps: [], installations: [], felixConfigurations: [], ipPools: [] };
@@ -132,7 +133,8 @@ export function buildCalicoView(
       visitObject(ctx, document.body, 0);
     }
   }
-  // Values of the tigera-operator Helm chart (a values*.yaml beside its Chart.yaml):
+  // Values of the tigera-operator Helm chart (a values*.yaml beside its Chart.yaml, or a
+  // file the configuration's `languages` calls `helm-values:tigera-operator`):
   // `installation` is the spec of the Installation the chart renders.
   const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
   const charts = new Map<string, string>();
@@ -140,8 +142,9 @@ export function buildCalicoView(
     const name = /(^|\/)Chart\.ya?ml$/.test(path) ? getString(tree?.children[0]?.body, 'name') : undefined;
     if (name) charts.set(dirOf(path), name);
   }
-  for (const { path, tree } of files) {
-    if (!/(^|\/)values[^/]*\.ya?ml$/.test(path) || charts.get(dirOf(path)) !== 'tigera-operator') continue;
+  for (const { path, tree, chart: known } of files) {
+    const chart = known ?? (/(^|\/)values[^/]*\.ya?ml$/.test(path) ? charts.get(dirOf(path)) : undefined);
+    if (chart !== 'tigera-operator') continue;
     const document = tree?.children[0];
     const spec = getPath(document?.body, 'installation');
     if (!document || !isMapping(spec)) continue;

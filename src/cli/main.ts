@@ -256,6 +256,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     } else {
       const file = sourceFile({ path: displayPath(cwd, abs), absolutePath: abs, language, text });
       file.parsed = parseText(text, language);
+      const chart = config.chartFor(abs);
+      if (chart !== undefined) file.chart = chart;
       scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
     }
   } else {

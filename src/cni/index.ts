@@ -25,7 +25,8 @@ export function readCniConfigs(files: SourceFile[]): CniConfig[] {
       if (c) out.push(c);
     }
   }
-  // Values of the cilium chart: a values*.yaml beside the chart's Chart.yaml (`name: cilium`).
+  // Values of the cilium chart: a values*.yaml beside the chart's Chart.yaml (`name: cilium`),
+  // or a file the configuration's `languages` calls `helm-values:cilium`.
   const charts = new Map<string, string>();
   for (const file of files) {
     if (!/(^|\/)Chart\.ya?ml$/.test(file.path)) continue;
@@ -33,7 +34,8 @@ export function readCniConfigs(files: SourceFile[]): CniConfig[] {
     if (name) charts.set(dirOf(file.path), name);
   }
   for (const file of files) {
-    if (!/(^|\/)values[^/]*\.ya?ml$/.test(file.path) || charts.get(dirOf(file.path)) !== 'cilium') continue;
+    const chart = file.chart ?? (/(^|\/)values[^/]*\.ya?ml$/.test(file.path) ? charts.get(dirOf(file.path)) : undefined);
+    if (chart !== 'cilium') continue;
     const tree = file.parsed?.tree as KubeRoot | undefined;
     const c = readCiliumValues(file, tree?.children[0]?.body ?? null);
     if (c) out.push(c);

@@ -60,6 +60,13 @@ interface Override {
   facts: ConfigFacts;
 }
 
+/**
+ * A value of `languages`: a language, or `helm-values:CHART` for the values
+ * file of a Helm chart hostlint reads (config.schema.json lists the charts).
+ */
+type ConfigLanguage = LanguageId | `helm-values:${string}`;
+const HELM_VALUES = 'helm-values:';
+
 /** The loaded configuration, with per-file views. */
 export class Config {
   constructor(
@@ -71,7 +78,7 @@ export class Config {
     readonly facts: ConfigFacts,
     private readonly overrides: Override[],
     private readonly ignoreMatchers: Array<(p: string) => boolean>,
-    private readonly languageGlobs: Array<{ match: (p: string) => boolean; language: LanguageId }>,
+    private readonly languageGlobs: Array<{ match: (p: string) => boolean; language: ConfigLanguage }>,
     /** `maxFileSize`, in bytes, when the file sets it. */
     readonly maxFileBytes?: number,
   ) {}
@@ -119,7 +126,19 @@ export class Config {
     return this.ignoreMatchers.some((m) => m(rel));
   }
 
+  /** The language `languages` forces on a path (the first matching glob); a chart's values are `kube`. */
   languageFor(absPath: string): LanguageId | undefined {
+    const language = this.configLanguage(absPath);
+    return language?.startsWith(HELM_VALUES) ? 'kube' : (language as LanguageId | undefined);
+  }
+
+  /** The Helm chart whose values `languages` says a path is (`helm-values:cilium` → `cilium`). */
+  chartFor(absPath: string): string | undefined {
+    const language = this.configLanguage(absPath);
+    return language?.startsWith(HELM_VALUES) ? language.slice(HELM_VALUES.length) : undefined;
+  }
+
+  private configLanguage(absPath: string): ConfigLanguage | undefined {
     if (this.languageGlobs.length === 0) return undefined;
     const rel = this.rel(absPath);
     return this.languageGlobs.find((g) => g.match(rel))?.language;
@@ -194,7 +213,7 @@ export function loadConfig(
     rules?: Record<string, unknown>;
     facts?: Record<string, unknown>;
     ignores?: string[];
-    languages?: Record<string, LanguageId>;
+    languages?: Record<string, ConfigLanguage>;
     overrides?: Array<{ files: string[]; rules?: Record<string, unknown>; facts?: Record<string, unknown> }>;
     maxFileSize?: number | string;
   };

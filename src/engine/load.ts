@@ -273,6 +273,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     const rel = displayPath(cwd, abs);
     const relToConfig = path.relative(config.base, abs).split(path.sep).join('/');
     const forced = config.languageFor(abs);
+    let chart = config.chartFor(abs);
     let text: string | undefined;
     const read = (): string | undefined => {
       if (text !== undefined) return text;
@@ -287,7 +288,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     };
     let cls = forced ? { language: forced } : classifyRepoPath(relToConfig.startsWith('..') ? rel : relToConfig, () => sniffHead(abs));
     if (!cls && explicit) cls = classifyRepoPath(path.basename(abs));
-    if (!cls && isChartValues(abs)) cls = { language: 'kube' };
+    if (!cls && (chart ??= chartOfValues(abs)) !== undefined) cls = { language: 'kube' };
     if (!cls) continue;
     if (from) from.found = true;
     const t = read();
@@ -301,6 +302,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     }
     const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
     file.parsed = parsed;
+    if (chart !== undefined && cls.language === 'kube') file.chart = chart;
     files.push(file);
   }
   // With several hosts, the repository scope (even without files) is where fleet rules see them all.
@@ -521,17 +523,18 @@ const KNOWN_CHARTS = new Set(['cilium', 'tigera-operator']);
  * A values file (`values.yaml`, `values-*.yaml`) of a Helm chart hostlint
  * knows, beside the chart's `Chart.yaml` (`name: cilium`, `name:
  * tigera-operator`): read as YAML, so that it is linted like the objects it
- * configures. Other charts' values are left alone.
+ * configures. Other charts' values are left alone. The chart's name, or
+ * undefined. (Elsewhere, `languages: { GLOB: helm-values:cilium }` says it.)
  */
-function isChartValues(abs: string): boolean {
-  if (!/^values[^/\\]*\.ya?ml$/.test(path.basename(abs))) return false;
+function chartOfValues(abs: string): string | undefined {
+  if (!/^values[^/\\]*\.ya?ml$/.test(path.basename(abs))) return undefined;
   try {
     const chart = path.join(path.dirname(abs), 'Chart.yaml');
     const st = lstatSync(chart); // a symlink is not followed: nothing outside the linted tree is read
-    if (!st.isFile() || st.size > 65536) return false;
+    if (!st.isFile() || st.size > 65536) return undefined;
     const m = /^name:[ \t]*["']?([A-Za-z0-9._-]{1,100})/m.exec(readFileSync(chart, 'utf8'));
-    return m !== null && KNOWN_CHARTS.has(m[1]!);
+    return m !== null && KNOWN_CHARTS.has(m[1]!) ? m[1] : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

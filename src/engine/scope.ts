@@ -734,7 +734,7 @@ export class Scope {
       return [...groups.values()].map((files) => {
         const kube = files.filter((f) => f.language === 'kube');
         const view = buildCalicoView(
-          kube.map((f) => ({ path: f.path, tree: f.parsed!.tree as KubeRoot })),
+          kube.map((f) => ({ path: f.path, tree: f.parsed!.tree as KubeRoot, ...(f.chart !== undefined ? { chart: f.chart } : {}) })),
           (p) => kube.find((f) => f.path === p)?.text ?? '',
         );
         return { view, kube, cni: files.filter((f) => f.language === 'cni'), felix: files.filter((f) => f.language === 'felix') };

@@ -45,7 +45,7 @@ describe('cni-mtu-mismatch evidence', () => {
 
   it('Cilium: mtu is the underlay MTU; the tunnel setting is the evidence', () => {
     const { related } = finding('invalid-cilium-config-mtu');
-    expect(related[1]).toEqual(['cluster/cilium-config.yaml', 12, 17, 'Cilium VXLAN tunnelling subtracts 50 bytes: routing-mode "tunnel", tunnel-protocol "vxlan" in ConfigMap cilium-config']);
+    expect(related[1]).toEqual(['cluster/quick-install.yaml', 79, 11, 'Cilium VXLAN tunnelling subtracts 50 bytes: tunnel "vxlan" in ConfigMap cilium-config']);
   });
 
   it('Cilium chart values: tunnel and WireGuard settings as evidence', () => {
