@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRegularFile } from '../../src/engine/read.js';
 import { writeTree } from '../helpers/lint.js';
-import { atStart, built, expectNoStackTrace, KERNEL_310, lintJson, spawnCli, TW } from './helpers.js';
+import { atStart, built, canRunAsNobody, expectNoStackTrace, KERNEL_310, lintJson, spawnCli, TW } from './helpers.js';
 
 const TW_MESSAGE = '`net.ipv4.tcp_tw_recycle = 1` with TCP timestamps on makes kernel 3.10.0-1160.el7.x86_64 drop SYNs from clients behind NAT; set it to 0';
 const tw = (file: string, line = 1) => ({ ruleId: 'sysctl-tw-recycle', file, line, column: 27, endLine: line, endColumn: 28, message: TW_MESSAGE });
@@ -172,11 +172,3 @@ describe('special files', () => {
     ]);
   });
 });
-
-function canRunAsNobody(): boolean {
-  const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], require("fs").constants.R_OK)', path.resolve('bin/hostlint')], {
-    uid: 65534,
-    gid: 65534,
-  });
-  return probe.status === 0;
-}

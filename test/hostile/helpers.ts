@@ -59,6 +59,12 @@ export function built(): boolean {
   return existsSync(path.join(REPO, 'dist', 'src', 'cli', 'main.js'));
 }
 
+/** Whether `nobody` (uid 65534) can read the built CLI here (its checkout may lie in a folder only root can enter). */
+export function canRunAsNobody(): boolean {
+  const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], require("fs").constants.R_OK)', BIN], { uid: 65534, gid: 65534 });
+  return probe.status === 0;
+}
+
 /** Run the built CLI as a child process. */
 export function spawnCli(args: string[], options: SpawnSyncOptions & { nodeArgs?: string[] } = {}) {
   const { nodeArgs = [], ...rest } = options;
