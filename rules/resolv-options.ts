@@ -1,4 +1,4 @@
-import { defineRule, type Position, type ResolvOptionNode, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
+import { defineRule, glibcAtoi, type Position, type ResolvOptionNode, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
 
 /** Options that take a value, with glibc's cap (RES_MAXNDOTS, RES_MAXRETRANS, RES_MAXRETRY). */
 const CAPS: Record<string, number> = { ndots: 15, timeout: 30, attempts: 5 };
@@ -12,12 +12,6 @@ const FLAGS = ['inet6', 'rotate', 'edns0', 'single-request-reopen', 'single-requ
 const QUIET = new Set(['debug', 'no-check-names']);
 /** Removed from glibc: resolv.conf(5) lists them "since glibc 2.3.4 to glibc 2.24". */
 const REMOVED = new Set(['ip6-bytestring', 'ip6-dotint', 'no-ip6-dotint']);
-
-/** C's atoi(): leading blanks, an optional sign, then digits; 0 when there are none. */
-function atoi(text: string): number {
-  const m = /^[ \t]*([+-]?\d+)/.exec(text);
-  return m ? Number.parseInt(m[1]!, 10) : 0;
-}
 
 export default defineRule({
   meta: {
@@ -104,7 +98,7 @@ export default defineRule({
                 continue;
               }
               if (!/^\d+$/.test(opt.value)) {
-                const read = Math.min(atoi(opt.value), cap);
+                const read = Math.min(glibcAtoi(opt.value), cap);
                 context.report({ messageId: 'notNumber', node: opt, data: { text, name: opt.name, read } });
                 continue;
               }

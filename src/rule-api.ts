@@ -8,7 +8,7 @@ export { fleetHosts, kernelBefore, type HostSummary, type SysctlSummary, type Ca
 export type { CalicoView, CalicoNode, CalicoConfigMap, EnvVar, Installation, IPPool, FelixConfiguration, ValueRef } from './calico/view.js';
 export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, isSequence } from './parsers/data-tree.js';
 export type * from './types.js';
-export { MAXNS, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
+export { MAXNS, atoi as glibcAtoi, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
 export { clusterHosts, hostCalicoFacts, type ClusterHost, type HostCalicoFacts } from './calico/host.js';
 export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
 export { goRegExp, type GoRegExp } from './util/go-regexp.js';

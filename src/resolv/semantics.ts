@@ -61,7 +61,7 @@ export interface GlibcResolvConf {
 }
 
 /** C's atoi() as glibc has it, of `text` from `from`: strtol() (clamped to 64 bits), then truncated to int. */
-function atoi(text: string, from = 0): number {
+export function atoi(text: string, from = 0): number {
   const re = /[ \t\n\v\f\r]*([+-]?)(\d*)/y;
   re.lastIndex = from;
   const m = re.exec(text)!;
