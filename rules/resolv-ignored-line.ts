@@ -1,4 +1,4 @@
-import { defineRule, parseNameserver, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
+import { defineRule, parseNameserver, type ResolvRoot } from '../src/rule-api.js';
 
 /** Keywords the kubelet reads after trimming blanks (dns.go parseResolvConf). */
 const KUBELET_READS = new Set(['nameserver', 'search', 'options']);
@@ -51,7 +51,7 @@ export default defineRule({
   },
   create(context) {
     return {
-      'resolv:root'(tree: ResolvRoot, file: SourceFile) {
+      'resolv:root'(tree: ResolvRoot) {
         for (const line of tree.children) {
           if (line.type === 'comment') {
             if (line.position.start.column === 1) continue;

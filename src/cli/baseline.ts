@@ -13,11 +13,10 @@ export class BaselineError extends Error {}
 export const MAX_BASELINE_BYTES = 512 * 1024 * 1024;
 
 export function readBaseline(file: string, shownAs = file): Set<string> {
-  let text: string;
   // Only a regular file, opened without blocking (a FIFO must not hang the run).
   const read = readRegularFile(file, MAX_BASELINE_BYTES);
   if (!read.ok) throw new BaselineError(`cannot read baseline ${shownAs} (${shortReason(read.reason)})`);
-  text = read.bytes.toString('utf8');
+  const text = read.bytes.toString('utf8');
   return parseBaseline(text.replace(/^\uFEFF/, ''), shownAs);
 }
 

@@ -118,7 +118,7 @@ async function readShard(file: string, io: Io): Promise<ShardInput> {
       }
       if (!header) {
         if (rec.type !== 'header' || rec.format !== NDJSON_FORMAT) throw new MergeError(`${name}: not hostlint NDJSON: the first line is not its header (write the shards with \`--format ndjson\`)`);
-        if (rec.formatVersion !== NDJSON_FORMAT_VERSION) throw new MergeError(`${name}: NDJSON format version ${String(rec.formatVersion)}; this hostlint reads version ${NDJSON_FORMAT_VERSION}`);
+        if (rec.formatVersion !== NDJSON_FORMAT_VERSION) throw new MergeError(`${name}: NDJSON format version ${String(rec.formatVersion)}; this hostlint reads version ${String(NDJSON_FORMAT_VERSION)}`);
         header = rec;
         continue;
       }

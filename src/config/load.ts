@@ -5,7 +5,7 @@
  * The file is data only. It is validated against `config.schema.json`; every
  * problem becomes a `ConfigError` naming the file and the key.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv, Options as AjvOptions, ValidateFunction } from 'ajv';
@@ -180,11 +180,10 @@ export function loadConfig(
   cwd: string,
 ): Config {
   const display = path.relative(cwd, file) || file;
-  let text: string;
   // Only a regular file, opened without blocking (a FIFO must not hang the run), of at most 1 MiB.
   const read = readRegularFile(file, MAX_CONFIG_BYTES);
   if (!read.ok) throw new ConfigError(`Cannot read configuration file ${display}: ${shortReason(read.reason)}`, display);
-  text = read.bytes.toString('utf8');
+  const text = read.bytes.toString('utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

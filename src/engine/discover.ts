@@ -19,7 +19,6 @@ import { globbySync } from 'globby';
 import { pathGlob } from '../util/glob.js';
 import { readRegularFile } from './read.js';
 
-// eslint-disable-next-line no-control-regex
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
 /** Folders never walked, whatever the ignore settings (ESLint keeps its defaults under --no-ignore too). */

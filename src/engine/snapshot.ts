@@ -4,7 +4,7 @@
  * they would on the host (`/etc/x` means `<snapshot>/etc/x`, `..` stops at the
  * snapshot root); the machine running hostlint is never read through them.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOT_MARKERS, SNAPSHOT_PATTERNS } from './classify.js';
 import { cannotRead, readRegularFile, specialFileKind } from './read.js';

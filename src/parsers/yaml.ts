@@ -19,7 +19,6 @@ import {
   type Document,
   type Node as YamlNode,
   type Pair,
-  type YAMLError,
 } from 'yaml';
 import type {
   AliasNode,

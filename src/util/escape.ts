@@ -42,7 +42,6 @@ export function escapeLineStart(text: string): string {
  * escapes C0 controls inside strings; this escapes DEL, C1 controls, U+2028/9
  * and the bidirectional controls as `\uHHHH` too (still the same JSON value).
  */
-// eslint-disable-next-line no-control-regex
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 export function escapeJsonText(json: string): string {
   return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

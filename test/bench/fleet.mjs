@@ -38,7 +38,6 @@ import { parseAllDocuments } from 'yaml';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repo, 'fixtures/corpus');
-const bin = path.join(repo, 'bin/hostlint');
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const NS = sizes.length ? sizes : [1000, 10000];
 
@@ -160,7 +159,7 @@ function audit(root, concurrency) {
         const { code, maxRSS, cpu } = JSON.parse(out);
         if (code === 2) reject(new Error('hostlint audit failed (exit 2)'));
         else resolve({ seconds, cpu, rssMiB: maxRSS / 1024 });
-      } catch (error) {
+      } catch {
         reject(new Error(`no result from the audit process: ${out}`));
       }
     });

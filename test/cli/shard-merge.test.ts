@@ -24,6 +24,7 @@ const schema = JSON.parse(readFileSync(path.join(repo, 'schemas/ndjson-v1.schema
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
 /** Parse NDJSON, validating every line against the schema. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, checked by the schema
 export function records(text: string): Array<Record<string, any>> {
   expect(text.endsWith('\n')).toBe(true);
   return text

@@ -120,7 +120,9 @@ describe('stylish formatter', () => {
   it('colours only when asked, and colour does not change the text', () => {
     const plain = stylish(reportWithResults(), { color: false });
     const coloured = stylish(reportWithResults(), { color: true });
+    // eslint-disable-next-line no-control-regex -- an ANSI escape, on purpose
     expect(plain).not.toMatch(/\u001b\[/);
+    // eslint-disable-next-line no-control-regex -- an ANSI escape, on purpose
     expect(coloured).toMatch(/\u001b\[/);
     expect(stripVTControlCharacters(coloured)).toBe(plain);
     expect(coloured).toContain('\u001b[4mfixtures/examples/incident/db01/etc/sysctl.conf\u001b[24m');

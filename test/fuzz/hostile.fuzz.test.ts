@@ -63,6 +63,7 @@ describe('control characters and newlines in names and content never reach the t
         writeFileSync(path.join(dir, sub, 'sysctl.conf'), `net.ipv4.ip_forward ${value}\n`);
         for (const args of [['--no-color'], ['--color'], ['-f', 'json']]) {
           const r = await runCli([...args, '.'], { cwd: dir });
+          // eslint-disable-next-line no-control-regex -- ANSI colour escapes, on purpose
           const out = args[0] === '--color' ? r.stdout.replace(/\u001b\[[0-9;]*m/g, '') : r.stdout;
           expect(out).not.toMatch(RAW);
           expect(r.stderr).not.toMatch(RAW);

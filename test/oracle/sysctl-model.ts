@@ -30,7 +30,6 @@ import sysctlSyntax from '../../rules/sysctl-syntax.js';
 import { Config } from '../../src/config/load.js';
 import { runScopes } from '../../src/engine/linter.js';
 import { loadSnapshot } from '../../src/engine/load.js';
-import type { SysctlSet } from '../../src/engine/scope.js';
 import { DirectorySnapshot } from '../../src/engine/snapshot.js';
 import { UNIVERSE } from './sysctl-cases.js';
 import { slash, type Tool, type ToolRun } from './sysctl-run.js';
