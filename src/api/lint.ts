@@ -17,7 +17,7 @@ import { applyBaseline, baselineFingerprints, filterFiles } from '../engine/base
 import { classifyRepoPath } from '../engine/classify.js';
 import { lintAndFix } from '../engine/fix.js';
 import { runScopes, type LoadDiagnostic } from '../engine/linter.js';
-import { displayPath, isReported, loadPaths, loadPathsAsync, parseText, type Loaded, type ReportFilter } from '../engine/load.js';
+import { displayPath, isReported, loadPaths, loadPathsAsync, parseText, type Loaded } from '../engine/load.js';
 import { decode, DEFAULT_MAX_FILE_BYTES, parseByteSize, readStreamBounded, sourceFile } from '../engine/read.js';
 import { Scope, summarizeHost } from '../engine/scope.js';
 import { isArchiveName } from '../engine/archive.js';
@@ -205,38 +205,64 @@ async function loadInMemory(files: InMemoryFile[], cwd: string, config: Config, 
   return { scopes: sources.length ? [new Scope({ kind: 'repository', name: '(repository)', files: sources, config })] : [], diagnostics };
 }
 
-/**
- * Lint as `hostlint [lint]` does, up to the report. Throws UsageError,
- * ConfigError, WriteError, or NothingToLint.
- */
-export async function runLint(options: RunOptions): Promise<LintRun> {
+/** The options checked and the configuration resolved: what a run needs before it loads anything. */
+interface Prepared {
+  cwd: string;
+  warn: (message: string) => void;
+  maxFileBytes: number | undefined;
+  unusedSeverity: Severity | 'off';
+  ignoreOptions: { ignorePatterns: string[]; noIgnore: boolean };
+  config: Config;
+  paths: string[];
+}
+
+function prepare(options: RunOptions): Prepared {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const warn = options.onWarning ?? (() => {});
-  const inMemory = options.files !== undefined;
   const paths = options.paths ?? [];
-  if (inMemory && paths.length > 0) {
+  if (options.files !== undefined && paths.length > 0) {
     throw new UsageError(`--stdin lints standard input only; lint ${paths.length === 1 ? 'the path' : 'the paths'} ${paths.map((p) => `\`${p}\``).join(', ')} in another run`);
   }
-  if (inMemory && options.writeFixes) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to see the fixed text');
+  if (options.files !== undefined && options.writeFixes) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to see the fixed text');
   const maxFileBytes = maxFileBytesOf(options.maxFileSize);
   const unusedSeverity = unusedSeverityOf(options.reportUnusedDisableDirectives);
   const ignoreOptions = { ignorePatterns: options.ignorePatterns ?? [], noIgnore: options.noIgnore ?? false };
   checkIgnorePatterns(ignoreOptions.ignorePatterns);
   const config = options.resolvedConfig ?? resolveConfig({ cwd, config: options.config, rules: options.rules, warn });
+  return { cwd, warn, maxFileBytes, unusedSeverity, ignoreOptions, config, paths: paths.length ? paths : ['.'] };
+}
 
-  let scopes: Scope[];
-  let diagnostics: LoadDiagnostic[];
-  let missing: string[] = [];
-  let nothingUnder: string[] = [];
-  let reportOnly: ReportFilter | undefined;
-  if (inMemory) {
-    ({ scopes, diagnostics } = await loadInMemory(options.files!, cwd, config, maxFileBytes));
-  } else {
-    const loadOptions = { cwd, config, ...ignoreOptions, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) };
-    const loaded: Loaded = options.sync ? loadPaths(paths.length ? paths : ['.'], loadOptions) : await loadPathsAsync(paths.length ? paths : ['.'], loadOptions);
-    ({ scopes, diagnostics, missing, reportOnly, nothingUnder } = loaded);
-    if (nothingUnder.length > 0 && !options.passOnNoFiles) throw new NothingToLint(missing, nothingUnder);
+function loadOptions(p: Prepared) {
+  return { cwd: p.cwd, config: p.config, ...p.ignoreOptions, ...(p.maxFileBytes !== undefined ? { maxFileBytes: p.maxFileBytes } : {}) };
+}
+
+/**
+ * Lint as `hostlint [lint]` does, up to the report. Throws UsageError,
+ * ConfigError, WriteError, or NothingToLint.
+ */
+export async function runLint(options: RunOptions): Promise<LintRun> {
+  const p = prepare(options);
+  if (options.files !== undefined) {
+    const { scopes, diagnostics } = await loadInMemory(options.files, p.cwd, p.config, p.maxFileBytes);
+    return finish(p, options, { scopes, diagnostics, missing: [], nothingUnder: [], hosts: [] }, true);
   }
+  return finish(p, options, await loadPathsAsync(p.paths, loadOptions(p)), false);
+}
+
+/**
+ * `runLint` without waiting: paths only, and snapshot archives are not
+ * opened (the tests' synchronous helper, test/helpers/lint.ts).
+ */
+export function runLintSync(options: RunOptions): LintRun {
+  if (options.files !== undefined) throw new UsageError('runLintSync lints paths, not in-memory files');
+  const p = prepare(options);
+  return finish(p, options, loadPaths(p.paths, loadOptions(p)), false);
+}
+
+function finish(p: Prepared, options: RunOptions, loaded: Loaded, inMemory: boolean): LintRun {
+  const { cwd, warn, config, unusedSeverity } = p;
+  const { scopes, diagnostics, missing, nothingUnder, reportOnly } = loaded;
+  if (nothingUnder.length > 0 && !options.passOnNoFiles) throw new NothingToLint(missing, nothingUnder);
   for (const m of missing) warn(`no such file or directory: ${m}`);
 
   const engineOptions = {

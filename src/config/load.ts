@@ -237,7 +237,7 @@ export function configFromData(
 
 /** Rule settings (`{ id: 'warn' | ['error', options] }`) validated as a config's `rules` are. */
 export function parseRuleSettings(rulesObj: Record<string, unknown>, knownRules: Map<string, Record<string, unknown> | undefined>, display: string): Map<string, RuleSetting> {
-  return parseRules(rulesObj, knownRules, display, 'rules');
+  return buildConfig({ rules: rulesObj }, { file: undefined, base: '/', display, positionOf: () => undefined }, knownRules).rules;
 }
 
 function buildConfig(
