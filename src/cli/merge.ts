@@ -26,8 +26,8 @@ import { Scope, type HostSummary } from '../engine/scope.js';
 import { fromNdjsonResult, NDJSON_FORMAT, NDJSON_FORMAT_VERSION, type NdjsonHeader, type NdjsonHost, type NdjsonRecord, type NdjsonResult, type NdjsonTrailer } from '../formatters/ndjson.js';
 import type { FileReport, Result, Severity } from '../types.js';
 import { configDigest, FleetOutput, FleetUsageError, type FleetValues } from './audit.js';
-import type { Io } from './main.js';
-import { version } from './main.js';
+import type { Io } from './io.js';
+import { version } from '../version.js';
 
 export interface MergeCommand {
   files: string[];

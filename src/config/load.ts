@@ -87,6 +87,12 @@ export class Config {
     return new Config(undefined, base, new Map(), {}, [], [], []);
   }
 
+  /** This configuration with `rules` set over its own (the API's rule overrides; `overrides` still apply per file). */
+  withRules(rules: Map<string, RuleSetting>): Config {
+    if (rules.size === 0) return this;
+    return new Config(this.file, this.base, new Map([...this.rules, ...rules]), this.facts, this.overrides, this.ignoreMatchers, this.languageGlobs, this.maxFileBytes);
+  }
+
   private rel(absPath: string): string {
     return path.relative(this.base, absPath).split(path.sep).join('/');
   }
@@ -197,6 +203,48 @@ export function loadConfig(
   } catch (error) {
     throw new ConfigError(`${display}: ${(error as Error).message}`, display);
   }
+  const positionOf = (keys: Array<string | number>): Position | undefined => {
+    const node = doc.getIn(keys, true) as YamlNode | undefined;
+    let range = node?.range;
+    // Point at the key itself: find the pair in the parent map.
+    const parent = doc.getIn(keys.slice(0, -1), true) as YamlNode | undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === keys[keys.length - 1]);
+      if (pair && isScalar(pair.key) && pair.key.range) range = [pair.key.range[0], (pair.value as YamlNode | null)?.range?.[1] ?? pair.key.range[1], 0];
+    }
+    if (!range) return undefined;
+    const s = lineCounter.linePos(range[0]);
+    const e = lineCounter.linePos(range[1]);
+    return { start: { line: s.line, column: s.col, offset: range[0] }, end: { line: e.line, column: e.col, offset: range[1] } };
+  };
+  return buildConfig(data, { file, base: path.dirname(file), display, positionOf }, knownRules);
+}
+
+/**
+ * A configuration given as data (the API's `config` object), validated as a
+ * file is; globs are relative to `cwd`, and `name` stands for the file in
+ * messages and in the evidence of `facts`.
+ */
+export function configFromData(
+  data: unknown,
+  knownRules: Map<string, Record<string, unknown> | undefined>,
+  cwd: string,
+  name = '(config object)',
+): Config {
+  return buildConfig(data ?? {}, { file: undefined, base: path.resolve(cwd), display: name, positionOf: () => undefined }, knownRules);
+}
+
+/** Rule settings (`{ id: 'warn' | ['error', options] }`) validated as a config's `rules` are. */
+export function parseRuleSettings(rulesObj: Record<string, unknown>, knownRules: Map<string, Record<string, unknown> | undefined>, display: string): Map<string, RuleSetting> {
+  return buildConfig({ rules: rulesObj }, { file: undefined, base: '/', display, positionOf: () => undefined }, knownRules).rules;
+}
+
+function buildConfig(
+  data: unknown,
+  where: { file: string | undefined; base: string; display: string; positionOf: (keys: Array<string | number>) => Position | undefined },
+  knownRules: Map<string, Record<string, unknown> | undefined>,
+): Config {
+  const { file, base, display, positionOf } = where;
   const validate = (validateSchema ??= precompiled?.config ?? newAjv({ allErrors: false, strict: false }).compile(schema));
   if (!validate(data)) {
     const err = validate.errors![0]!;
@@ -216,25 +264,10 @@ export function loadConfig(
     overrides?: Array<{ files: string[]; rules?: Record<string, unknown>; facts?: Record<string, unknown> }>;
     maxFileSize?: number | string;
   };
-  const base = path.dirname(file);
   const maxFileBytes = obj.maxFileSize === undefined ? undefined : parseByteSize(obj.maxFileSize);
   if (obj.maxFileSize !== undefined && maxFileBytes === undefined) {
     throw new ConfigError(`${display}: \`maxFileSize\` must be a size of at least one byte (e.g. 16777216 or "16M")`, display);
   }
-  const positionOf = (keys: Array<string | number>): Position | undefined => {
-    const node = doc.getIn(keys, true) as YamlNode | undefined;
-    let range = node?.range;
-    // Point at the key itself: find the pair in the parent map.
-    const parent = doc.getIn(keys.slice(0, -1), true) as YamlNode | undefined;
-    if (isMap(parent)) {
-      const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === keys[keys.length - 1]);
-      if (pair && isScalar(pair.key) && pair.key.range) range = [pair.key.range[0], (pair.value as YamlNode | null)?.range?.[1] ?? pair.key.range[1], 0];
-    }
-    if (!range) return undefined;
-    const s = lineCounter.linePos(range[0]);
-    const e = lineCounter.linePos(range[1]);
-    return { start: { line: s.line, column: s.col, offset: range[0] }, end: { line: e.line, column: e.col, offset: range[1] } };
-  };
   const rules = (rulesObj: Record<string, unknown> | undefined, at: Array<string | number>) =>
     parseRules(rulesObj, knownRules, display, at.join('.'));
   const facts = (factsObj: Record<string, unknown> | undefined, at: Array<string | number>): ConfigFacts => {

@@ -93,6 +93,11 @@ export interface JsonReport {
 }
 
 export function json(report: LintReport, options: FormatOptions): string {
+  return JSON.stringify(jsonReport(report, options), null, 2) + '\n';
+}
+
+/** The object `json` prints (the programmatic API's `lint` resolves to it). */
+export function jsonReport(report: LintReport, options: Pick<FormatOptions, 'includeSuppressed'>): JsonReport {
   const results: JsonResult[] = [];
   for (const file of report.files) {
     for (const result of visibleResults(file, options)) {
@@ -109,7 +114,7 @@ export function json(report: LintReport, options: FormatOptions): string {
   if (fixed.length > 0) {
     output.fixed = fixed.map((f) => ({ file: f.path, ...(f.host !== undefined ? { host: f.host } : {}), output: f.output! }));
   }
-  return JSON.stringify(output, null, 2) + '\n';
+  return output;
 }
 
 /** One result as it appears in `results` (also used by the streaming audit output). */

@@ -49,7 +49,7 @@ export function isSuppressed(result: Result): boolean {
 }
 
 /** The results of one file that a formatter shows, in the engine's order. */
-export function visibleResults(file: FileReport, options: FormatOptions): Result[] {
+export function visibleResults(file: FileReport, options: Pick<FormatOptions, 'includeSuppressed'>): Result[] {
   return options.includeSuppressed ? file.results : file.results.filter((r) => !isSuppressed(r));
 }
 

@@ -1,14 +1,12 @@
 /**
  * Test harness: lint a directory (or a set of files written to a fresh temp
- * directory) through the same loading, engine and config code the CLI uses.
+ * directory) through the lint pipeline the CLI and the API run (src/api/lint.ts).
  */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { rules as allRules } from '../../rules/index.js';
-import { Config, findConfigFile, loadConfig } from '../../src/config/load.js';
-import { runScopes } from '../../src/engine/linter.js';
-import { loadPaths } from '../../src/engine/load.js';
+import { runLintSync } from '../../src/api/lint.js';
+import { findConfigFile } from '../../src/config/load.js';
 import type { LintReport, Result } from '../../src/types.js';
 
 export interface LintOptions {
@@ -19,17 +17,16 @@ export interface LintOptions {
 
 /** Lint `cwd` as the CLI would with that working directory. */
 export function lintDir(cwd: string, options: LintOptions = {}): LintReport {
-  const knownRules = new Map(allRules.map((r) => [r.meta.id, r.meta.schema] as const));
+  // The configuration inside `cwd` only: one above it (the repository's own) is not the test's.
   const found = findConfigFile(cwd);
-  const config = found && found.startsWith(cwd) ? loadConfig(found, knownRules, cwd) : Config.empty(cwd);
-  const loaded = loadPaths(options.paths ?? ['.'], { cwd, config });
-  return runScopes(loaded.scopes, loaded.diagnostics, {
-    config,
-    rules: allRules,
+  return runLintSync({
     cwd,
+    paths: options.paths ?? ['.'],
+    config: found && found.startsWith(cwd) ? found : false,
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives ?? 'off',
+    passOnNoFiles: true,
     toolVersion: '0.0.0-test',
-  });
+  }).report;
 }
 
 /** Write `files` (path → text) into a new temp directory and return it. */
