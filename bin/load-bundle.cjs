@@ -43,6 +43,8 @@ function loadBundle(file, { produceCache = false } = {}) {
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), (specifier) => import(specifier));
   return {
     main: module.exports.main,
+    /** The audit worker's task function (src/audit/worker.ts), for bin/audit-worker.cjs. */
+    auditWorker: module.exports.auditWorker,
     /** Whether V8 took the code cache. */
     cached: cachedData !== undefined && !script.cachedDataRejected,
     cache: () => {

@@ -79,7 +79,7 @@ export default defineRule({
       scope() {
         const dump = scope.liveDump();
         const dumpFile = scope.liveDumpFile();
-        const prefixes = dump ? new Set([...dump.keys()].map((k) => k.split('.')[0])) : undefined;
+        const prefixes = dump ? new Set(Array.from(dump.keys(), topLevel)) : undefined;
         for (const set of scope.sysctlSets()) {
           const kernel = scope.facts(set.anchor).kernel;
           for (const file of set.files) {
@@ -88,7 +88,7 @@ export default defineRule({
               const key = a.key.name;
               const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
               if (dump && dumpFile) {
-                if (!prefixes!.has(key.split('.')[0]!) || dump.has(key) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
+                if (!prefixes!.has(topLevel(key)) || dump.has(key) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
                 context.report({
                   messageId: 'notLive',
                   file,
@@ -118,3 +118,9 @@ export default defineRule({
     }
   },
 });
+
+/** The key's first component (`net` of `net.ipv4.ip_forward`), without splitting the whole key. */
+function topLevel(key: string): string {
+  const dot = key.indexOf('.');
+  return dot < 0 ? key : key.slice(0, dot);
+}

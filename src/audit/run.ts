@@ -87,8 +87,18 @@ export function defaultConcurrency(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
-/** The built worker module (dist/src/audit/worker.js); found beside this module, or in dist/ when running from sources. */
+/**
+ * The worker module: bin/audit-worker.cjs, which loads the bundled CLI
+ * (dist/hostlint.cjs, one file with its V8 code cache) when the build made
+ * it; else the unbundled dist/src/audit/worker.js (found beside this module,
+ * or in dist/ when running from sources).
+ */
 export function workerFile(): string | undefined {
+  for (const dist of [new URL('../../', import.meta.url), new URL('../../dist/', import.meta.url)]) {
+    const bundled = fileURLToPath(new URL('hostlint.cjs', dist));
+    const entry = fileURLToPath(new URL('../bin/audit-worker.cjs', dist));
+    if (existsSync(bundled) && existsSync(entry)) return entry;
+  }
   const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/audit/worker.js', import.meta.url)];
   for (const c of candidates) {
     const file = fileURLToPath(c);
@@ -153,6 +163,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   };
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency()));
+  const ruleIds = options.rules.map((r) => r.meta.id);
   const task = (ref: HostRef): HostTask => ({
     ref,
     cwd,
@@ -160,6 +171,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     reportUnusedDisableDirectives: unused,
     toolVersion: options.toolVersion,
     summarize: true,
+    ruleIds,
   });
 
   if (concurrency === 1 || refs.length <= 1) {

@@ -4,9 +4,11 @@
  * per thread.
  */
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { rules as allRules } from '../../rules/index.js';
 import { Config, loadConfig } from '../config/load.js';
 import type { HostRef } from '../engine/load.js';
+import type { Rule } from '../engine/rule.js';
 import type { Severity } from '../types.js';
 import { lintHost, type HostOutcome } from './host.js';
 
@@ -18,6 +20,8 @@ export interface HostTask {
   reportUnusedDisableDirectives: Severity | 'off';
   toolVersion: string;
   summarize: boolean;
+  /** Ids of the rules the run uses (the worker loads every rule once and keeps these); all when absent. */
+  ruleIds?: string[];
 }
 
 /**
@@ -26,14 +30,21 @@ export interface HostTask {
  * wait for it until the per-host timeout. Here it throws instead, so the call
  * fails the task (synchronously) or kills the thread with an uncaught
  * exception (from a callback), and either way the host gets an internal-error.
+ * Installed by the thread's first task (this module is also part of the
+ * bundled CLI, where the main thread must keep its `process.exit`).
  */
-const realExit = process.exit.bind(process);
-process.exit = ((code?: number | string | null) => {
-  // Node itself ends a thread this way after an uncaught exception (already reported
-  // to the pool as an error): let that one through.
-  if ((process as { _exiting?: boolean })._exiting) return realExit(code);
-  throw new Error(`process.exit(${code ?? ''}) was called in the worker`);
-}) as typeof process.exit;
+let guarded = false;
+function guardExit(): void {
+  if (guarded || isMainThread) return;
+  guarded = true;
+  const realExit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    // Node itself ends a thread this way after an uncaught exception (already reported
+    // to the pool as an error): let that one through.
+    if ((process as { _exiting?: boolean })._exiting) return realExit(code);
+    throw new Error(`process.exit(${code ?? ''}) was called in the worker`);
+  }) as typeof process.exit;
+}
 
 const configs = new Map<string, Config>();
 
@@ -75,13 +86,28 @@ function simulateFault(task: HostTask): Promise<never> | undefined {
   return undefined;
 }
 
+const ruleSets = new Map<string, Rule[]>();
+
+function rulesFor(task: HostTask): Rule[] {
+  if (!task.ruleIds) return allRules;
+  const key = task.ruleIds.join('\0');
+  let rules = ruleSets.get(key);
+  if (!rules) {
+    const wanted = new Set(task.ruleIds);
+    rules = allRules.filter((r) => wanted.has(r.meta.id));
+    ruleSets.set(key, rules);
+  }
+  return rules;
+}
+
 export default async function lintHostTask(task: HostTask): Promise<HostOutcome> {
+  guardExit();
   const fault = simulateFault(task);
   if (fault) await fault;
   return lintHost(task.ref, {
     cwd: task.cwd,
     config: configFor(task),
-    rules: allRules,
+    rules: rulesFor(task),
     reportUnusedDisableDirectives: task.reportUnusedDisableDirectives,
     toolVersion: task.toolVersion,
     summarize: task.summarize,

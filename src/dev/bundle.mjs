@@ -96,7 +96,8 @@ const distUrlPlugin = {
 
 rmSync(cacheFile, { force: true });
 const result = await esbuild.build({
-  entryPoints: [entry],
+  // The CLI, and the audit's worker task (bin/audit-worker.cjs runs it from this bundle).
+  stdin: { contents: `export * from './src/cli/main.js';\nexport { default as auditWorker } from './src/audit/worker.js';\n`, resolveDir: dist, sourcefile: 'hostlint-entry.js', loader: 'js' },
   outfile,
   bundle: true,
   platform: 'node',

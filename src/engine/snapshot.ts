@@ -179,7 +179,8 @@ export class DirectorySnapshot implements Snapshot {
     let st = this.stats.get(abs);
     if (st === undefined) {
       try {
-        st = lstatSync(abs);
+        // A missing path is the common case (most patterns match nothing): no exception for it.
+        st = lstatSync(abs, { throwIfNoEntry: false }) ?? 'ENOENT';
       } catch (error) {
         st = (error as NodeJS.ErrnoException).code ?? 'EIO';
       }

@@ -1,21 +1,29 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: fleet audit throughput (not a test; nothing here is timed
- * by vitest). For each N (default 1,000 and 10,000) it generates N realistic
- * snapshots in a temporary directory from the real files in
- * fixtures/corpus/, then measures, in this run:
+ * `npm run bench`: fleet audit throughput and memory (not a test; nothing here
+ * is timed by vitest). Self-contained: the fleets are generated from the real
+ * files in fixtures/corpus/ into a temporary directory, which is removed.
  *
- *   - the floor: a plain single-threaded loop that reads every file of the
- *     fleet and parses every YAML document with the same library (`yaml`);
- *   - `hostlint audit` with the default concurrency (all cores) and with
- *     `--concurrency 1`, each in a fresh process (JSON output, discarded);
+ * THE FLOOR (what a fleet audit cannot beat): one fresh Node process
+ * (`node test/bench/fleet.mjs --floor DIR`, the same process kind as
+ * `node bin/hostlint`) that, single-threaded, walks the fleet, reads every
+ * file of every host (and of cluster/) as UTF-8 text, and splits every file
+ * into lines (`text.split('\n')`: the `sysctl -a` dumps are most of the
+ * bytes). Its wall time includes Node's start-up, as the audit's does; its
+ * CPU time is user + system of the whole process.
  *
- * and prints hosts per second, the peak RSS of each audit process, and the
- * ratio of audit time to the floor. Targets: parallel faster than the floor;
- * `--concurrency 1` within 1.5x of it; peak RSS at the largest N at most 1.2x
- * that at the smallest.
+ * Measured in the same run, interleaved (floor, audit, floor, audit, ...;
+ * medians of `--runs` rounds, default 3), each a fresh process:
  *
- *   node test/bench/fleet.mjs [N ...]        (needs `npm run build` first)
+ *   - at N = 1,000 and 4,000 hosts: `hostlint audit --concurrency 2 --format
+ *     json` (output discarded), wall and CPU ÷ the floor's
+ *     (targets: wall ≤ 1.2×, CPU ≤ 2×);
+ *   - at N = 1,000, 4,000 and 10,000 hosts: `hostlint audit --concurrency 1`
+ *     peak RSS (all threads); the ratios 4,000 ÷ 1,000 and 10,000 ÷ 1,000
+ *     (target ≤ 1.2×).
+ *
+ *   node test/bench/fleet.mjs [--runs N] [--sizes 1000,4000] [--rss 1000,4000,10000]   (needs `npm run build`)
+ *   HOSTLINT_BENCH_KEEP=DIR node test/bench/fleet.mjs N   generates one fleet in DIR and keeps it (for profiling)
  *
  * The fleet: 70% Kubernetes nodes as sosreport directories (canonical/hotsos
  * Charmed Kubernetes node: sysctl files, `sysctl -a`, `uname -a`,
@@ -29,17 +37,51 @@
  * the disk space, not what is read. A `cluster/` folder holds Calico
  * manifests from the corpus, so the cross-host join runs too.
  */
-import { spawn } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
 
+/** The floor (see the header): walk, read every file, split it into lines; single-threaded. */
+function floor(root) {
+  let files = 0;
+  let lines = 0;
+  let bytes = 0;
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === '.shared') continue; // the hard links' originals: each host reads its own link
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile()) {
+        const text = readFileSync(abs, 'utf8');
+        files++;
+        bytes += text.length;
+        lines += text.split('\n').length;
+      }
+    }
+  };
+  walk(root);
+  return { files, lines, bytes };
+}
+
+if (process.argv[2] === '--floor') {
+  process.stdout.write(JSON.stringify(floor(process.argv[3])));
+  process.exit(0);
+}
+
+const { environment, fmtRatio, hostlintBin, median, runOnce } = await import('./harness.mjs');
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = path.resolve(repo, 'fixtures/corpus');
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const NS = sizes.length ? sizes : [1000, 10000];
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const list = (text) => text.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const RUNS = Math.max(1, Number(arg('--runs', process.env.HOSTLINT_BENCH_RUNS ?? 3)));
+const keepSize = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+/** Sizes of the 2-thread wall/CPU figures, and of the --concurrency 1 peak-RSS figures. */
+const SIZES = list(arg('--sizes', keepSize ?? '1000,4000'));
+const RSS_SIZES = list(arg('--rss', '1000,4000,10000'));
 
 const read = (rel) => readFileSync(path.join(corpus, rel), 'utf8');
 const sos = 'snapshots/hotsos-fake_data_root-kubernetes';
@@ -112,106 +154,86 @@ function generate(root, n) {
   }
 }
 
-/** The floor: read every file of the fleet, parse every YAML document. */
-function floor(root) {
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  let files = 0;
-  let docs = 0;
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name === '.shared') continue;
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) walk(abs);
-      else if (e.isFile()) {
-        const text = readFileSync(abs, 'utf8');
-        files++;
-        if (/\.ya?ml$/.test(e.name)) docs += parseAllDocuments(text).length;
-      }
-    }
-  };
-  walk(root);
-  const cpu = process.cpuUsage(cpu0);
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, files, docs };
+/** One process, measured: wall ms, CPU ms (all threads), peak RSS KiB, and its stdout. */
+function run(label, args) {
+  const r = runOnce({ label, args, cwd: repo, rusage: true, capture: true, exitCodes: [0, 1] });
+  return { ms: r.ms, cpuMs: r.usage.cpuMs, rssKiB: r.usage.maxRssKiB, stdout: r.stdout };
 }
-
-/** One audit in a fresh process: wall time and the process's peak RSS (all threads). */
-function audit(root, concurrency) {
-  const script = `
-    const { main } = await import(${JSON.stringify(new URL('../../dist/src/cli/main.js', import.meta.url).href)});
-    const args = ['audit', '--format', 'json', ${JSON.stringify(root)}${concurrency ? `, '--concurrency', '${concurrency}'` : ''}];
-    const code = await main(args, { stdout: () => {}, stderr: (s) => process.stderr.write(s), stdin: async () => '', cwd: process.cwd(), isTTY: false, env: { CI: 'true' } });
-    const u = process.resourceUsage();
-    process.stdout.write(JSON.stringify({ code, maxRSS: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 }));
-  `;
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const file = path.join(root, '..', `${path.basename(root)}-run.mjs`);
-    writeFileSync(file, script);
-    const child = spawn(process.execPath, [file], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', () => {
-      rmSync(file, { force: true });
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      try {
-        const { code, maxRSS, cpu } = JSON.parse(out);
-        if (code === 2) reject(new Error('hostlint audit failed (exit 2)'));
-        else resolve({ seconds, cpu, rssMiB: maxRSS / 1024 });
-      } catch {
-        reject(new Error(`no result from the audit process: ${out}`));
-      }
-    });
-  });
-}
+const floorRun = (root) => run('floor', [fileURLToPath(import.meta.url), '--floor', root]);
+const auditRun = (root, concurrency) => run(`audit --concurrency ${concurrency}`, [hostlintBin, 'audit', root, '--concurrency', String(concurrency), '--format', 'json', '-o', '/dev/null']);
 
 if (process.env.HOSTLINT_BENCH_KEEP) {
-  // Generate one fleet and keep it (for profiling): HOSTLINT_BENCH_KEEP=DIR node test/bench/fleet.mjs N
-  generate(process.env.HOSTLINT_BENCH_KEEP, NS[0]);
+  generate(process.env.HOSTLINT_BENCH_KEEP, SIZES[0]);
   process.exit(0);
 }
 
-try {
-  statSync(new URL('../../dist/src/cli/main.js', import.meta.url));
-} catch {
-  console.error('bench: run `npm run build` first');
-  process.exit(2);
-}
-
-const rows = [];
-console.log(`hostlint fleet bench: ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('(wall-clock ratios need an otherwise idle machine; the CPU-time ratios are less sensitive to other load)');
-for (const n of NS) {
+console.log(`${environment()}; ${RUNS} runs per figure (medians), interleaved with the floor`);
+console.log('(the machine should be otherwise idle; `uptime` before and after says how loaded it was)');
+const all = [...new Set([...SIZES, ...RSS_SIZES])].sort((a, b) => a - b);
+const fig = new Map();
+for (const n of all) {
   const root = mkdtempSync(path.join(os.tmpdir(), `hostlint-bench-${n}-`));
   try {
     const g0 = Date.now();
     generate(root, n);
-    console.log(`\nN = ${n}: generated in ${((Date.now() - g0) / 1000).toFixed(1)} s`);
-    floor(root); // warm the page cache
-    const f = floor(root);
-    console.log(`  floor (read ${f.files} files, parse ${f.docs} YAML documents): ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s)`);
-    const par = await audit(root, undefined);
-    const one = await audit(root, 1);
-    const row = { n, floor: f.seconds, par, one };
-    rows.push(row);
-    for (const [label, r] of [[`audit, ${os.availableParallelism?.() ?? os.cpus().length} threads`, par], ['audit --concurrency 1', one]]) {
-      console.log(`  ${label.padEnd(24)} ${r.seconds.toFixed(2)} s  ${(n / r.seconds).toFixed(0).padStart(6)} hosts/s  peak RSS ${r.rssMiB.toFixed(0)} MiB  ${(r.seconds / f.seconds).toFixed(2)}x floor  (CPU ${r.cpu.toFixed(2)} s, ${(r.cpu / f.cpu).toFixed(2)}x the floor's)`);
+    const info = JSON.parse(floorRun(root).stdout); // also warms the page cache
+    console.log(`\nN = ${n}: generated in ${((Date.now() - g0) / 1000).toFixed(1)} s; the floor reads ${info.files} files, ${(info.bytes / 2 ** 20).toFixed(0)} MiB, ${info.lines} lines`);
+    const f = { ms: [], cpu: [] };
+    const par = { ms: [], cpu: [], rss: [] };
+    const one = { rss: [], ms: [] };
+    for (let i = 0; i < RUNS; i++) {
+      const steps = [
+        () => {
+          const r = floorRun(root);
+          f.ms.push(r.ms);
+          f.cpu.push(r.cpuMs);
+        },
+        ...(SIZES.includes(n)
+          ? [
+              () => {
+                const r = auditRun(root, 2);
+                par.ms.push(r.ms);
+                par.cpu.push(r.cpuMs);
+                par.rss.push(r.rssKiB);
+              },
+            ]
+          : []),
+        ...(RSS_SIZES.includes(n)
+          ? [
+              () => {
+                const r = auditRun(root, 1);
+                one.rss.push(r.rssKiB);
+                one.ms.push(r.ms);
+              },
+            ]
+          : []),
+      ];
+      for (let j = 0; j < steps.length; j++) steps[(i + j) % steps.length]();
     }
+    const m = { floorMs: median(f.ms), floorCpu: median(f.cpu) };
+    console.log(`  floor                      wall ${(m.floorMs / 1000).toFixed(2)} s  CPU ${(m.floorCpu / 1000).toFixed(2)} s`);
+    if (par.ms.length) {
+      Object.assign(m, { parMs: median(par.ms), parCpu: median(par.cpu) });
+      console.log(`  audit --concurrency 2      wall ${(m.parMs / 1000).toFixed(2)} s  CPU ${(m.parCpu / 1000).toFixed(2)} s (${(m.parCpu / n).toFixed(2)} ms/host)  peak RSS ${(median(par.rss) / 1024).toFixed(0)} MiB  → wall ${fmtRatio(m.parMs / m.floorMs)}, CPU ${fmtRatio(m.parCpu / m.floorCpu)} the floor`);
+    }
+    if (one.rss.length) {
+      m.oneRss = median(one.rss);
+      console.log(`  audit --concurrency 1      wall ${(median(one.ms) / 1000).toFixed(2)} s  peak RSS ${(m.oneRss / 1024).toFixed(0)} MiB`);
+    }
+    fig.set(n, m);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-console.log('\nTargets');
-for (const r of rows) {
-  console.log(`  N=${r.n}: parallel faster than the floor: ${r.par.seconds < r.floor ? 'yes' : 'NO'} (${(r.par.seconds / r.floor).toFixed(2)}x); --concurrency 1 within 1.5x: ${r.one.seconds <= 1.5 * r.floor ? 'yes' : 'NO'} (${(r.one.seconds / r.floor).toFixed(2)}x)`);
+console.log('\n| figure | measured | target |\n|---|---|---|');
+for (const n of SIZES) {
+  const m = fig.get(n);
+  console.log(`| fleet audit, ${n.toLocaleString('en')} hosts, 2 threads, wall ÷ single-thread floor | ${fmtRatio(m.parMs / m.floorMs)} | ≤ 1.2× |`);
+  console.log(`| fleet audit, ${n.toLocaleString('en')} hosts, 2 threads, CPU ÷ floor CPU | ${fmtRatio(m.parCpu / m.floorCpu)} | ≤ 2× |`);
 }
-if (rows.length >= 2) {
-  const small = rows[0];
-  const large = rows[rows.length - 1];
-  for (const key of ['par', 'one']) {
-    const ratio = large[key].rssMiB / small[key].rssMiB;
-    console.log(`  peak RSS ${key === 'par' ? 'parallel' : '--concurrency 1'}, N=${large.n} / N=${small.n}: ${ratio.toFixed(2)}x ${ratio <= 1.2 ? '(within 1.2x)' : '(OVER 1.2x)'}`);
-  }
+const base = RSS_SIZES[0];
+for (const n of RSS_SIZES.slice(1)) {
+  console.log(`| \`--concurrency 1\` peak RSS, ${n.toLocaleString('en')} ÷ ${base.toLocaleString('en')} hosts | ${fmtRatio(fig.get(n).oneRss / fig.get(base).oneRss)} | ≤ 1.2× |`);
 }
+console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -10,7 +10,7 @@
  *
  *   node test/bench/index.mjs [--runs N] [--mib N] [--fleet N,N]   (`npm run bench` builds first)
  *
- * `--fleet` passes the fleet sizes to fleet.mjs (its default: 1,000 and 10,000).
+ * `--fleet` passes the fleet sizes of the 2-thread figures to fleet.mjs (`--sizes`; its default: 1,000 and 4,000).
  *
  * The ratios need an otherwise idle machine to mean much; the runs are
  * interleaved so that load that comes and goes weighs on both sides alike.
@@ -32,6 +32,6 @@ precommitBench();
 manifestBench();
 console.log('\n## Fleet audits (test/bench/fleet.mjs)\n');
 const fleetArg = process.argv.indexOf('--fleet');
-const sizes = fleetArg >= 0 ? (process.argv[fleetArg + 1] ?? '').split(',').filter(Boolean) : [];
+const sizes = fleetArg >= 0 ? ['--sizes', process.argv[fleetArg + 1] ?? ''] : [];
 const fleet = spawnSync(process.execPath, [fileURLToPath(new URL('./fleet.mjs', import.meta.url)), ...sizes], { stdio: 'inherit' });
 process.exitCode = fleet.status ?? 1;
