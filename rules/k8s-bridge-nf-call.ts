@@ -3,9 +3,10 @@ import {
   evidenceOf,
   getItems,
   getScalar,
+  liveValue,
+  loadsModule,
   sysctlInt,
   type CniRoot,
-  type FactRoot,
   type Location,
   type SourceFile,
 } from '../src/rule-api.js';
@@ -84,7 +85,7 @@ export default defineRule({
               }
             }
             // A live value means something loads the module on this host; otherwise only modules-load.d/udev would.
-            if (scope.kind === 'host' && value !== undefined && value !== 0 && !KEYS.some((k) => scope.live(k)) && !brNetfilterLoaded()) {
+            if (scope.kind === 'host' && value !== undefined && value !== 0 && !KEYS.some((k) => liveValue(scope, k)) && !loadsModule(scope, 'br_netfilter')) {
               context.report({ messageId: 'moduleNotLoaded', file: eff.file, node: eff.node.key, data: { key }, demote: 2 });
             }
           }
@@ -94,7 +95,7 @@ export default defineRule({
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
         for (const key of KEYS) {
           if (sets.some((s) => s.effective(key))) continue;
-          const live = scope.live(key);
+          const live = liveValue(scope, key);
           if (!live || sysctlInt(live.value) !== 0) continue;
           const ipv6 = key.endsWith('ip6tables');
           if (cni && NOT_BRIDGED.has(cni.type)) continue;
@@ -102,14 +103,6 @@ export default defineRule({
         }
       },
     };
-
-    /** Whether a modules-load.d file, /etc/modules or a udev rule of the snapshot names br_netfilter. */
-    function brNetfilterLoaded(): boolean {
-      return scope.filesOf('fact').some((f) => {
-        const tree = f.parsed!.tree as FactRoot;
-        return tree.factKind === 'modules-load' && tree.children.some((l) => !/^\s*[#;]/.test(l.value) && /\bbr_netfilter\b/.test(l.value));
-      });
-    }
 
     /**
      * The plugin type of the CNI configuration the container runtime uses:

@@ -1,4 +1,4 @@
-import { defineRule, sysctlInt, type FactRoot, type Location, type Position, type SourceFile } from '../src/rule-api.js';
+import { defineRule, liveValue, sysctlInt, type FactRoot, type Location, type Position, type SourceFile } from '../src/rule-api.js';
 
 /** An interface with a global IPv6 address the kernel configured from a router advertisement. */
 interface RaUplink {
@@ -76,13 +76,13 @@ export default defineRule({
         const set = scope.sysctlSets()[0];
         const key = 'net.ipv6.conf.all.forwarding';
         const configured = set?.effective(key);
-        const live = configured ? undefined : scope.live(key);
+        const live = configured ? undefined : liveValue(scope, key);
         const on = configured ? sysctlInt(configured.value) : live ? sysctlInt(live.value) : undefined;
         if (!on) return; // 0, unset, or not a number: not forwarding
         for (const u of uplinks) {
           const raKey = `net.ipv6.conf.${u.iface}.accept_ra`;
           const raFile = set?.effective(raKey);
-          const raLive = raFile ? undefined : scope.live(raKey);
+          const raLive = raFile ? undefined : liveValue(scope, raKey);
           const acceptRa = raFile ? sysctlInt(raFile.value) : raLive ? sysctlInt(raLive.value) : 1;
           if (acceptRa === 2 || acceptRa === 0 || acceptRa === undefined) continue; // 0: RAs were never the route's source
           const related: Location[] = [u.evidence];
