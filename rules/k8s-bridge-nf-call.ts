@@ -65,7 +65,7 @@ export default defineRule({
     return {
       scope() {
         const sets = scope.sysctlSets();
-        const cni = scope.kind === 'host' ? primaryCniType() : undefined;
+        const cni = primaryCniType(); // a host's /etc/cni/net.d (none in the repository)
         for (const set of sets) {
           const facts = scope.facts(set.anchor);
           const node = facts.kubernetesNode.known && facts.kubernetesNode.value;
@@ -85,12 +85,12 @@ export default defineRule({
               }
             }
             // A live value means something loads the module on this host; otherwise only modules-load.d/udev would.
-            if (scope.kind === 'host' && value !== undefined && value !== 0 && !KEYS.some((k) => liveValue(scope, k)) && !loadsModule(scope, 'br_netfilter')) {
+            if (value !== undefined && value !== 0 && !KEYS.some((k) => liveValue(scope, k)) && loadsModule(scope, 'br_netfilter') === false) {
               context.report({ messageId: 'moduleNotLoaded', file: eff.file, node: eff.node.key, data: { key }, demote: 2 });
             }
           }
         }
-        if (scope.kind !== 'host') return;
+        // Live values (none in the repository) where no file sets the key.
         const facts = scope.facts();
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
         for (const key of KEYS) {

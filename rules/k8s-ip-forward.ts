@@ -84,7 +84,8 @@ export default defineRule({
             });
           }
         }
-        if (scope.kind !== 'host' || sets.some((s) => s.effective('net.ipv4.ip_forward') || s.effective('net.ipv4.conf.all.forwarding'))) return;
+        // The live value (none in the repository), when no file sets forwarding.
+        if (sets.some((s) => s.effective('net.ipv4.ip_forward') || s.effective('net.ipv4.conf.all.forwarding'))) return;
         const facts = scope.facts();
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
         const live = liveValue(scope, 'net.ipv4.ip_forward');

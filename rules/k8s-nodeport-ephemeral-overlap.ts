@@ -87,7 +87,8 @@ export default defineRule<'configured' | 'live', Options>({
             : liveReserved();
           check({ low: pair[0], high: pair[1], text: eff.value, file: eff.file, position: eff.node.value.position, live: false }, reservedSource, evidenceOf(facts.kubernetesNode));
         }
-        if (scope.kind !== 'host' || sets.some((s) => s.effective(RANGE))) return;
+        // The live range (none in the repository), when no file sets it.
+        if (sets.some((s) => s.effective(RANGE))) return;
         const facts = scope.facts();
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
         const live = liveValue(scope, RANGE);

@@ -83,10 +83,11 @@ export default defineRule({
             else context.report({ messageId: 'maybe', file: p.file, node: w, data: { address: w.value }, related, demote: 1 });
           }
         }
-        if (scope.kind !== 'host') return;
+        // A host's kubelet configuration (none in the repository).
+        const rc = kubeletValue(scope, 'resolvConf');
+        if (!rc) return;
         const k = scope.facts().kubernetesNode;
         if (!(k.known && k.value)) return;
-        const rc = kubeletValue(scope, 'resolvConf');
         if (rc && rc.node.value === '') {
           context.report({ messageId: 'empty', file: rc.file, node: rc.node, related: k.evidence.map((e) => ({ file: e.file, position: e.position ?? ORIGIN, message: e.message })) });
         }

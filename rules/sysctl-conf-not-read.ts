@@ -56,7 +56,7 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
+        // A host's /etc/sysctl.conf (none in the repository).
         const main = scope.hostFile('/etc/sysctl.conf');
         if (!main || (main.linkedFrom ?? []).length > 0) return;
         const assignments = (main.parsed?.tree as SysctlRoot | undefined)?.children.filter((n) => n.type === 'assignment') ?? [];

@@ -103,7 +103,7 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
+        // Live values exist only in a host snapshot (liveValue is undefined in the repository).
         const sets = scope.sysctlSets();
         if (sets.length === 0) return;
         const facts = scope.facts();

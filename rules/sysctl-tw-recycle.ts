@@ -50,7 +50,7 @@ export default defineRule({
         const sets = scope.sysctlSets();
         // Runtime state: the running kernel drops the SYNs, whatever the files say. A live value
         // no file explains is reported at the dump line (a file value the live one contradicts is sysctl-drift's).
-        if (scope.kind === 'host' && !sets.some((s) => s.effective('net.ipv4.tcp_tw_recycle'))) {
+        if (!sets.some((s) => s.effective('net.ipv4.tcp_tw_recycle'))) {
           const live = liveValue(scope, 'net.ipv4.tcp_tw_recycle');
           const value = sysctlInt(live?.value);
           const ts = sets.map((s) => s.effective('net.ipv4.tcp_timestamps')).find(Boolean);

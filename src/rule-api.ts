@@ -10,7 +10,7 @@ export type { FactSet, Kernel } from './facts/provider.js';
 export type { HostSummary } from './facts/summary.js';
 export { sysctlSummary, type SysctlSummary } from './facts/sysctl.js';
 export { kernelBefore } from './facts/kernel.js';
-export { interfaces, type NetInterface } from './facts/interfaces.js';
+export { interfaces, raUplinks, type NetInterface, type RaUplink } from './facts/interfaces.js';
 export { physicalMtuFor } from './facts/physical-mtu.js';
 export { liveDump, liveDumpFile, liveValue } from './facts/live-sysctl.js';
 export { kubeletConfig, kubeletConfigFile, kubeletResolvConf, kubeletValue, type KubeletConfig } from './facts/kubelet.js';

@@ -2,7 +2,7 @@
  * The host's network interfaces with their MTUs: /sys/class/net/<if>/mtu (and
  * operstate), else `ip link` / `ip address` output of an sosreport.
  */
-import type { Evidence, FactRoot } from '../types.js';
+import type { Evidence, FactRoot, Position } from '../types.js';
 import { shift, type FactProvider, type FactScope } from './provider.js';
 
 export interface NetInterface {
@@ -61,4 +61,38 @@ function fromSnapshot(scope: FactScope): NetInterface[] {
     }
   }
   return [...byName.values()];
+}
+
+/** An interface with a global IPv6 address the kernel configured from a router advertisement. */
+export interface RaUplink {
+  iface: string;
+  address: string;
+  evidence: { file: string; position: Position; message: string };
+}
+
+/** Interfaces with a `scope global dynamic` inet6 address in the snapshot's `ip address` output (none in the repository). */
+export function raUplinks(scope: FactScope): RaUplink[] {
+  if (scope.kind !== 'host') return [];
+  return scope.derive('raUplinks', () => {
+    const out: RaUplink[] = [];
+    const seen = new Set<string>();
+    for (const file of scope.filesOf('fact')) {
+      const tree = file.parsed!.tree as FactRoot;
+      if (tree.factKind !== 'ip-address') continue;
+      let iface: string | undefined;
+      for (const line of tree.children) {
+        const head = /^\d+:\s+([^:@\s]+)/.exec(line.value);
+        if (head) {
+          iface = head[1];
+          continue;
+        }
+        const m = /^(\s+inet6\s+)(\S+)\s+scope\s+global\s+(.*)$/.exec(line.value);
+        if (!m || !iface || seen.has(iface) || !/(^|\s)dynamic(\s|$)/.test(m[3]!)) continue;
+        seen.add(iface);
+        const address = m[2]!;
+        out.push({ iface, address, evidence: { file: file.path, position: shift(line.position, m[1]!.length, address.length), message: `${iface} has the router-advertised address ${address} (scope global dynamic)` } });
+      }
+    }
+    return out;
+  });
 }

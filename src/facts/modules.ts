@@ -18,8 +18,12 @@ export const modulesProvider: FactProvider = {
   ],
 };
 
-/** Whether a modules-load.d file, /etc/modules or a udev rule of the snapshot names the module (outside comments). */
-export function loadsModule(scope: FactScope, module: 'br_netfilter'): boolean {
+/**
+ * Whether a modules-load.d file, /etc/modules or a udev rule of the snapshot
+ * names the module (outside comments); unknown (undefined) in the repository.
+ */
+export function loadsModule(scope: FactScope, module: 'br_netfilter'): boolean | undefined {
+  if (scope.kind !== 'host') return undefined;
   return scope.derive(`loadsModule:${module}`, () =>
     scope.filesOf('fact').some((f) => {
       const tree = f.parsed!.tree as FactRoot;
