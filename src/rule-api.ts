@@ -4,7 +4,7 @@
  * the formatters or the engine's internals.
  */
 export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors } from './engine/rule.js';
-export type { Scope, SysctlSet, EffectiveSetting, LiveValue } from './engine/scope.js';
+export type { RuleScope as Scope, SysctlSet, EffectiveSetting, LiveValue } from './engine/scope.js';
 // The fact API (src/facts/): each fact through its provider's accessor, computed once per scope.
 export type { FactSet, Kernel } from './facts/provider.js';
 export type { HostSummary } from './facts/summary.js';
@@ -27,7 +27,7 @@ export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, 
 export { goRegExp, type GoRegExp } from './util/go-regexp.js';
 export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithoutDataplane, largestOverhead, mtuSettings, type Encap, type Encapsulations, type MtuSetting } from './calico/mtu.js';
 
-import type { Scope } from './engine/scope.js';
+import type { RuleScope as Scope } from './engine/scope.js';
 import type { HostSummary } from './facts/summary.js';
 import type { Evidence, Fact, Location, Position } from './types.js';
 

@@ -66,6 +66,13 @@ export function runHosts(scopes: readonly Scope[], given?: readonly HostSummary[
   };
 }
 
+/**
+ * What rules see of a scope (rule-api.ts exports it as `Scope`): its files and
+ * sysctl sets, its facts, and the run's hosts for joins; not the engine's
+ * handles (joinRun, invalidate).
+ */
+export type RuleScope = FactScope & Pick<Scope, 'facts' | 'hostSysctlSet' | 'join' | 'repositories'>;
+
 const NO_HOSTS: RunHosts = { hosts: () => [], repositories: [] };
 
 export class Scope implements FactScope {
@@ -105,7 +112,7 @@ export class Scope implements FactScope {
   };
 
   /** The run's repository scopes. */
-  repositories(): readonly Scope[] {
+  repositories(): readonly RuleScope[] {
     return this.run.repositories;
   }
 
