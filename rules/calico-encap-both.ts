@@ -1,4 +1,4 @@
-import { defineRule, encapsulationOn, envValue } from '../src/rule-api.js';
+import { calicoSets, defineRule, encapsulationOn, envValue } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -43,7 +43,7 @@ export default defineRule({
     return {
       scope() {
         const files = new Map(scope.files.map((f) => [f.path, f]));
-        for (const { view } of scope.calicoSets()) {
+        for (const { view } of calicoSets(scope)) {
           for (const pool of view.ipPools) {
             if (!pool.ipipMode || !pool.vxlanMode || !encapsulationOn(pool.ipipMode.value) || !encapsulationOn(pool.vxlanMode.value)) continue;
             const file = files.get(pool.vxlanMode.file);

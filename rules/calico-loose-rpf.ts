@@ -1,5 +1,6 @@
 import {
   calicoAtLeast,
+  calicoSets,
   clusterHosts,
   defineRule,
   envValue,
@@ -127,7 +128,7 @@ export default defineRule({
     const files = new Map(scope.files.map((f) => [f.path, f]));
     return {
       scope() {
-        for (const { view } of scope.calicoSets()) {
+        for (const { view } of calicoSets(scope)) {
           const node = view.nodes.find((n) => calicoAtLeast(n.version, FIXED_IN) === false);
           if (!node?.image) continue;
           const file: SourceFile | undefined = files.get(node.image.file);

@@ -1,4 +1,5 @@
 import {
+  calicoSets,
   clusterHosts,
   defineRule,
   envValue,
@@ -135,7 +136,7 @@ export default defineRule({
         }
         const hosts = clusterHosts(scope).filter((h) => !h.calico.cniMtu); // a node's own CNI file is checked in its scope
         if (hosts.length === 0) return;
-        for (const { view } of scope.calicoSets()) {
+        for (const { view } of calicoSets(scope)) {
           const autos: Array<{ what: string; file: string; position: Position }> = [];
           for (const cm of view.configMaps) {
             const v = cm.data.get('veth_mtu');

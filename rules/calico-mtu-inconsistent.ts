@@ -1,4 +1,4 @@
-import { OVERHEAD, defineRule, encapsulations, largestOverhead, mtuSettings, type CalicoSet, type MtuSetting } from '../src/rule-api.js';
+import { calicoSets, defineRule, encapsulations, largestOverhead, mtuSettings, OVERHEAD, type CalicoSet, type MtuSetting } from '../src/rule-api.js';
 
 /**
  * The MTUs of one Calico set that must agree: the workload MTUs, and the
@@ -113,7 +113,7 @@ export default defineRule({
       scope() {
         const files = new Map(scope.files.map((f) => [f.path, f]));
         // felix.cfg is a host's file: in the repository it configures no known host.
-        const groups = scope.calicoSets().map((set) => settings(set, scope.kind === 'host' ? set.felix : []));
+        const groups = calicoSets(scope).map((set) => settings(set, scope.kind === 'host' ? set.felix : []));
         for (const list of groups) {
           if (new Set(list.map((s) => s.value)).size < 2) continue;
           const counts = new Map<number, number>();

@@ -1,4 +1,4 @@
-import { calicoAtLeast, defineRule, mtuSettings, type Location, type ScalarNode } from '../src/rule-api.js';
+import { calicoAtLeast, calicoSets, defineRule, mtuSettings, type Location, type ScalarNode } from '../src/rule-api.js';
 
 /** The MTU the manifests hard-coded for IP-in-IP before auto-detection (v3.16 and earlier). */
 const LEGACY = '1440';
@@ -86,7 +86,7 @@ export default defineRule({
     return {
       scope() {
         const files = new Map(scope.files.map((f) => [f.path, f]));
-        for (const { view } of scope.calicoSets()) {
+        for (const { view } of calicoSets(scope)) {
           const node = view.nodes.find((n) => calicoAtLeast(n.version, '3.17.0'));
           if (!node?.version) continue;
           const related: Location[] = node.image ? [{ file: node.image.file, position: node.image.node.position, message: `Calico ${node.version}: ${node.image.value}` }] : [];

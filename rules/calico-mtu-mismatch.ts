@@ -1,10 +1,11 @@
 import {
-  OVERHEAD,
+  calicoSets,
   defineRule,
   encapsulations,
   evidenceOf,
   largestOverhead,
   mtuSettings,
+  OVERHEAD,
   type CalicoView,
   type Location,
   type ScalarNode,
@@ -92,7 +93,7 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        for (const { view, cni, felix } of scope.calicoSets()) check(view, cni, felix ?? []);
+        for (const { view, cni, felix } of calicoSets(scope)) check(view, cni, felix ?? []);
       },
     };
 

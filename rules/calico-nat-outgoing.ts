@@ -1,4 +1,4 @@
-import { defineRule, encapsulationOn, envValue, type Location } from '../src/rule-api.js';
+import { calicoSets, defineRule, encapsulationOn, envValue, type Location } from '../src/rule-api.js';
 
 /** Go's strconv.ParseBool, which calico-node's evaluateENVBool uses. */
 function goBool(v: string): boolean | undefined {
@@ -51,7 +51,7 @@ export default defineRule({
     const files = new Map(scope.files.map((f) => [f.path, f]));
     return {
       scope() {
-        for (const { view } of scope.calicoSets()) {
+        for (const { view } of calicoSets(scope)) {
           for (const pool of view.ipPools) {
             const modes = [
               pool.ipipMode && encapsulationOn(pool.ipipMode.value) ? { encap: 'IP-in-IP', ref: pool.ipipMode, what: 'ipipMode' } : undefined,

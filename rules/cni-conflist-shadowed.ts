@@ -50,7 +50,7 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
+        // The node's /etc/cni/net.d (none in the repository).
         const files = hostCniFacts(scope).files;
         const winner = files[0];
         if (!winner || files.length < 2) return;

@@ -1,7 +1,9 @@
 import {
+  calicoSets,
   CNI_TITLE,
   cniConfigs,
   defineRule,
+  fleetHosts,
   hostCniFacts,
   mtuSettings,
   type CniName,
@@ -54,8 +56,7 @@ function observations(host: string, facts: HostCniFacts | undefined): Observatio
 
 /** The cluster's nodes with their CNI devices, when they were linted in this run. */
 function clusterObservations(scope: Scope): Observation[] {
-  return scope
-    .clusterSummaries()
+  return fleetHosts(scope)
     .filter((h) => h.facts.kubernetesNode.known && h.facts.kubernetesNode.value)
     .flatMap((h) => observations(h.name, h.cni));
 }
@@ -194,7 +195,7 @@ export default defineRule({
     function hostPeers(): void {
       const own = observations(scope.name, hostCniFacts(scope));
       if (own.length === 0) return;
-      const repositories = scope.run.filter((s) => s.kind === 'repository');
+      const repositories = scope.repositories();
       const all = clusterObservations(scope);
       for (const o of own) {
         if (repositories.some((r) => repositoryHas(r, o.cni))) continue;
@@ -221,7 +222,7 @@ export default defineRule({
           anchors.push({ cni: devCni, title: CNI_TITLE[c.cni], file, position: c.anchor.position ?? ORIGIN, pods });
         }
       }
-      for (const set of scope.calicoSets()) {
+      for (const set of calicoSets(scope)) {
         const v = set.view;
         if (v.nodes.length === 0 && v.installations.length === 0 && v.configMaps.length === 0) continue;
         // Calico's configured MTUs are the Calico rules' (calico-mtu-mismatch, calico-mtu-inconsistent);
@@ -254,6 +255,6 @@ export default defineRule({
 
 /** Whether a repository scope holds the cluster's configuration for the CNI whose devices these are. */
 function repositoryHas(scope: Scope, cni: CniName | 'calico'): boolean {
-  if (cni === 'calico') return scope.calicoSets().some((s) => s.view.nodes.length > 0 || s.view.installations.length > 0 || s.view.configMaps.length > 0);
+  if (cni === 'calico') return calicoSets(scope).some((s) => s.view.nodes.length > 0 || s.view.installations.length > 0 || s.view.configMaps.length > 0);
   return cniConfigs(scope).some((g) => g.configs.some((c) => DEVICE_CNI[c.cni] === cni));
 }

@@ -1,12 +1,13 @@
 import {
   CNI_TITLE,
-  FLANNEL_DEVICE_BACKEND,
   cniConfigs,
   defineRule,
   describeBudget,
   evidenceOf,
+  FLANNEL_DEVICE_BACKEND,
   flannelBackend,
   hostCniFacts,
+  physicalMtuFor,
   totalOverhead,
   type CniConfig,
   type CniMtuSetting,
@@ -94,7 +95,7 @@ export default defineRule({
 
     function check(config: CniConfig, s: CniMtuSetting, file: SourceFile | undefined): void {
       if (!file) return;
-      const physical = scope.physicalMtuFor(file, config.cni);
+      const physical = physicalMtuFor(scope, file, config.cni);
       const cni = CNI_TITLE[s.cni];
       const data = { cni, value: s.value, what: s.what };
       if (!physical.known) {

@@ -3,9 +3,10 @@ import {
   evidenceOf,
   getItems,
   getScalar,
+  liveValue,
+  loadsModule,
   sysctlInt,
   type CniRoot,
-  type FactRoot,
   type Location,
   type SourceFile,
 } from '../src/rule-api.js';
@@ -64,7 +65,7 @@ export default defineRule({
     return {
       scope() {
         const sets = scope.sysctlSets();
-        const cni = scope.kind === 'host' ? primaryCniType() : undefined;
+        const cni = primaryCniType(); // a host's /etc/cni/net.d (none in the repository)
         for (const set of sets) {
           const facts = scope.facts(set.anchor);
           const node = facts.kubernetesNode.known && facts.kubernetesNode.value;
@@ -84,17 +85,17 @@ export default defineRule({
               }
             }
             // A live value means something loads the module on this host; otherwise only modules-load.d/udev would.
-            if (scope.kind === 'host' && value !== undefined && value !== 0 && !KEYS.some((k) => scope.live(k)) && !brNetfilterLoaded()) {
+            if (value !== undefined && value !== 0 && !KEYS.some((k) => liveValue(scope, k)) && loadsModule(scope, 'br_netfilter') === false) {
               context.report({ messageId: 'moduleNotLoaded', file: eff.file, node: eff.node.key, data: { key }, demote: 2 });
             }
           }
         }
-        if (scope.kind !== 'host') return;
+        // Live values (none in the repository) where no file sets the key.
         const facts = scope.facts();
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
         for (const key of KEYS) {
           if (sets.some((s) => s.effective(key))) continue;
-          const live = scope.live(key);
+          const live = liveValue(scope, key);
           if (!live || sysctlInt(live.value) !== 0) continue;
           const ipv6 = key.endsWith('ip6tables');
           if (cni && NOT_BRIDGED.has(cni.type)) continue;
@@ -102,14 +103,6 @@ export default defineRule({
         }
       },
     };
-
-    /** Whether a modules-load.d file, /etc/modules or a udev rule of the snapshot names br_netfilter. */
-    function brNetfilterLoaded(): boolean {
-      return scope.filesOf('fact').some((f) => {
-        const tree = f.parsed!.tree as FactRoot;
-        return tree.factKind === 'modules-load' && tree.children.some((l) => !/^\s*[#;]/.test(l.value) && /\bbr_netfilter\b/.test(l.value));
-      });
-    }
 
     /**
      * The plugin type of the CNI configuration the container runtime uses:

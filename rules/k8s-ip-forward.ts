@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, sysctlInt, type EffectiveSetting, type Fix, type SourceFile } from '../src/rule-api.js';
+import { defineRule, evidenceOf, liveValue, sysctlInt, type EffectiveSetting, type Fix, type SourceFile } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -84,10 +84,11 @@ export default defineRule({
             });
           }
         }
-        if (scope.kind !== 'host' || sets.some((s) => s.effective('net.ipv4.ip_forward') || s.effective('net.ipv4.conf.all.forwarding'))) return;
+        // The live value (none in the repository), when no file sets forwarding.
+        if (sets.some((s) => s.effective('net.ipv4.ip_forward') || s.effective('net.ipv4.conf.all.forwarding'))) return;
         const facts = scope.facts();
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
-        const live = scope.live('net.ipv4.ip_forward');
+        const live = liveValue(scope, 'net.ipv4.ip_forward');
         if (live && sysctlInt(live.value) === 0) {
           context.report({ messageId: 'live', file: live.file, position: live.position, data: { value: live.value }, related: evidenceOf(facts.kubernetesNode) });
         }

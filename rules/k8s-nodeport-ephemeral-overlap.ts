@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, sysctlInt, type Location, type Position, type SourceFile } from '../src/rule-api.js';
+import { defineRule, evidenceOf, liveValue, sysctlInt, type Location, type Position, type SourceFile } from '../src/rule-api.js';
 
 const RANGE = 'net.ipv4.ip_local_port_range';
 const RESERVED = 'net.ipv4.ip_local_reserved_ports';
@@ -87,10 +87,11 @@ export default defineRule<'configured' | 'live', Options>({
             : liveReserved();
           check({ low: pair[0], high: pair[1], text: eff.value, file: eff.file, position: eff.node.value.position, live: false }, reservedSource, evidenceOf(facts.kubernetesNode));
         }
-        if (scope.kind !== 'host' || sets.some((s) => s.effective(RANGE))) return;
+        // The live range (none in the repository), when no file sets it.
+        if (sets.some((s) => s.effective(RANGE))) return;
         const facts = scope.facts();
         if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
-        const live = scope.live(RANGE);
+        const live = liveValue(scope, RANGE);
         const pair = live ? parsePair(live.value, /\s+/) : undefined;
         if (!live || !pair) return;
         check({ low: pair[0], high: pair[1], text: live.value, file: live.file, position: live.position, live: true }, liveReserved(), evidenceOf(facts.kubernetesNode));
@@ -98,7 +99,7 @@ export default defineRule<'configured' | 'live', Options>({
     };
 
     function liveReserved(): { value: string; related: Location } | undefined {
-      const live = scope.live(RESERVED);
+      const live = liveValue(scope, RESERVED);
       return live ? { value: live.value, related: { file: live.file.path, position: live.position, message: `Live reserved ports: \`${live.value}\`` } } : undefined;
     }
 

@@ -1,4 +1,4 @@
-import { defineRule, getScalar, sysctlInt, type Location } from '../src/rule-api.js';
+import { defineRule, kubeletValue, liveValue, sysctlInt, type Location } from '../src/rule-api.js';
 
 /** What the kubelet requires (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables). */
 const REQUIRED: ReadonlyArray<[string, number]> = [
@@ -61,9 +61,8 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
-        const cfg = scope.kubeletConfig();
-        const protect = cfg ? getScalar(cfg.body, 'protectKernelDefaults') : undefined;
+        const cfg = kubeletValue(scope, 'protectKernelDefaults');
+        const protect = cfg?.node;
         if (!cfg || !protect || !(protect.value === true || protect.value === 'true')) return;
         const kubelet: Location = { file: cfg.file.path, position: protect.position, message: 'The kubelet checks these settings: `protectKernelDefaults: true`' };
         const set = scope.sysctlSets()[0];
@@ -83,7 +82,7 @@ export default defineRule({
             });
             continue;
           }
-          const live = scope.live(key);
+          const live = liveValue(scope, key);
           if (live) {
             if (sysctlInt(live.value) !== required) {
               context.report({ messageId: 'live', file: live.file, position: live.position, data: { key, value: live.value, required, path }, related: [kubelet] });

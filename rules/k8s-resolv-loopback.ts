@@ -1,9 +1,11 @@
 import {
   defineRule,
-  kubeletConfigValue,
+  kubeletConfigFile,
+  kubeletResolvConf,
+  kubeletValue,
+  MAXNS,
   parseNameserver,
   podResolvFiles,
-  MAXNS,
   type Location,
   type ResolvRoot,
   type ResolvWordNode,
@@ -69,10 +71,10 @@ export default defineRule({
           const related: Location[] = [...p.node];
           if (p.resolvConf) related.push({ file: p.resolvConf.file, position: p.resolvConf.position ?? ORIGIN, message: p.resolvConf.message });
           else if (p.certain) {
-            const cfg = scope.hostFile('/var/lib/kubelet/config.yaml');
+            const cfg = kubeletConfigFile(scope);
             if (cfg) related.push({ file: cfg.path, position: ORIGIN, message: 'kubelet resolvConf is not set: it defaults to /etc/resolv.conf' });
           }
-          const via = scope.kind === 'host' ? scope.kubeletResolvConf().value : '';
+          const via = kubeletResolvConf(scope)?.value ?? '';
           const target = p.file.hostPath && via && via !== p.file.hostPath ? `${via} (→ ${p.file.hostPath})` : (p.file.hostPath ?? p.file.path);
           for (const w of words.slice(0, MAXNS)) {
             const address = parseNameserver(w.value);
@@ -81,10 +83,11 @@ export default defineRule({
             else context.report({ messageId: 'maybe', file: p.file, node: w, data: { address: w.value }, related, demote: 1 });
           }
         }
-        if (scope.kind !== 'host') return;
+        // A host's kubelet configuration (none in the repository).
+        const rc = kubeletValue(scope, 'resolvConf');
+        if (!rc) return;
         const k = scope.facts().kubernetesNode;
         if (!(k.known && k.value)) return;
-        const rc = kubeletConfigValue(scope, 'resolvConf');
         if (rc && rc.node.value === '') {
           context.report({ messageId: 'empty', file: rc.file, node: rc.node, related: k.evidence.map((e) => ({ file: e.file, position: e.position ?? ORIGIN, message: e.message })) });
         }

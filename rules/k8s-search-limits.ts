@@ -1,7 +1,8 @@
 import {
   defineRule,
-  kubeletConfigValue,
+  kubeletConfigFile,
   kubeletSearchLine,
+  kubeletValue,
   podResolvFiles,
   type Location,
   type PodResolvFile,
@@ -91,14 +92,13 @@ export default defineRule<'tooMany' | 'tooLong' | 'lineTooLong', Options>({
   },
   create(context) {
     function clusterDomain(options: Options): { value: string; related: Location[] } {
-      if (context.scope.kind === 'host') {
-        const cd = kubeletConfigValue(context.scope, 'clusterDomain');
-        if (cd) {
-          const value = cd.node.value === null ? '' : String(cd.node.value).replace(/\.$/, '');
-          return { value, related: [{ file: cd.file.path, position: cd.node.position, message: `kubelet clusterDomain: ${value}` }] };
-        }
-        if (context.scope.hostFile('/var/lib/kubelet/config.yaml')) return { value: '', related: [] };
+      // A host's kubelet configuration (none in the repository).
+      const cd = kubeletValue(context.scope, 'clusterDomain');
+      if (cd) {
+        const value = cd.node.value === null ? '' : String(cd.node.value).replace(/\.$/, '');
+        return { value, related: [{ file: cd.file.path, position: cd.node.position, message: `kubelet clusterDomain: ${value}` }] };
       }
+      if (kubeletConfigFile(context.scope)) return { value: '', related: [] };
       return { value: options.clusterDomain.replace(/\.$/, ''), related: [] };
     }
 

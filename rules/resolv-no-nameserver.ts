@@ -1,4 +1,4 @@
-import { defineRule, glibcNameservers, podResolvFiles, type Location, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
+import { defineRule, glibcNameservers, kubeletResolvConf, podResolvFiles, type Location, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
 
 const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
@@ -59,7 +59,7 @@ export default defineRule({
         }
         const related: Location[] = [...pod.node];
         if (pod.resolvConf) related.push({ file: pod.resolvConf.file, position: pod.resolvConf.position ?? ORIGIN, message: pod.resolvConf.message });
-        const via = scope.kind === 'host' ? scope.kubeletResolvConf().value : '';
+        const via = kubeletResolvConf(scope)?.value ?? '';
         const target = file.hostPath && via && via !== file.hostPath ? `${via} (→ ${file.hostPath})` : (file.hostPath ?? file.path);
         context.report({ messageId: 'pods', file, position: ORIGIN, data: { target }, related });
       },

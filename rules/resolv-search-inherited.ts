@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, type ResolvDirectiveNode, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kubeletResolvConf, type ResolvDirectiveNode, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
 
 interface Options {
   allow: string[];
@@ -75,12 +75,13 @@ export default defineRule<'inherited', Options>({
     return {
       scope() {
         const files = context.scope.filesOf('resolv');
-        if (context.scope.kind === 'repository') {
+        // A host: the file the kubelet hands to pods (kubelet resolvConf, default /etc/resolv.conf).
+        const target = kubeletResolvConf(context.scope);
+        if (!target) {
+          // The repository: every file.
           for (const f of files) check(f);
           return;
         }
-        // A host: the file the kubelet hands to pods (kubelet resolvConf, default /etc/resolv.conf).
-        const target = context.scope.kubeletResolvConf();
         // The path may be a symlink (Ubuntu: /etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf).
         const file = files.find((f) => f.hostPath === target.value || f.linkedFrom?.includes(target.value));
         if (file) check(file);

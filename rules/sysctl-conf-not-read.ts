@@ -1,9 +1,5 @@
-import { defineRule, evidenceOf, type Location, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, evidenceOf, systemdEvidence, type Location, type SysctlRoot } from '../src/rule-api.js';
 
-/** Files systemd itself installs into the vendor sysctl.d directory. */
-const SYSTEMD_VENDOR_FILES = ['50-default.conf', '50-pid-max.conf', '50-coredump.conf'].flatMap((n) => [`/usr/lib/sysctl.d/${n}`, `/lib/sysctl.d/${n}`]);
-/** Paths that exist only on a host booted with systemd (sd_booted(3): /run/systemd/system) or with it installed. */
-const SYSTEMD_MARKERS = ['/run/systemd/system', '/usr/lib/systemd/systemd-sysctl', '/lib/systemd/systemd-sysctl', '/sos_commands/systemd'];
 /** Kernels of distributions whose systemd 219 carries "sysctl: bring back /etc/sysctl.conf" (RHEL/CentOS 7, Amazon Linux 2). */
 const READS_SYSCTL_CONF = /\.el7(?:[._]|$)|\.amzn2\./;
 
@@ -60,12 +56,12 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
+        // A host's /etc/sysctl.conf (none in the repository).
         const main = scope.hostFile('/etc/sysctl.conf');
         if (!main || (main.linkedFrom ?? []).length > 0) return;
         const assignments = (main.parsed?.tree as SysctlRoot | undefined)?.children.filter((n) => n.type === 'assignment') ?? [];
         if (assignments.length === 0 || !scope.hasHostPath('/etc/sysctl.d')) return;
-        const evidence = systemdEvidence();
+        const evidence = systemdEvidence(scope);
         if (!evidence) return;
         const kernel = scope.facts().kernel;
         if (kernel.known && READS_SYSCTL_CONF.test(kernel.value.release)) return;
@@ -75,16 +71,5 @@ export default defineRule({
         else context.report({ messageId: 'notReadUnknownKernel', file: main, node: assignments[0], data: { count, hint: kernel.hint }, related, demote: 1 });
       },
     };
-
-    function systemdEvidence(): Location | undefined {
-      for (const p of SYSTEMD_VENDOR_FILES) {
-        const f = scope.hostFile(p);
-        if (f) return { file: f.path, position: f.parsed!.tree.position, message: `\`${p}\` is installed by systemd` };
-      }
-      const marker = SYSTEMD_MARKERS.find((m) => scope.hasHostPath(m));
-      if (!marker) return undefined;
-      const zero = { line: 1, column: 1, offset: 0 };
-      return { file: `${scope.displayRoot()}${marker}`, position: { start: zero, end: zero }, message: `\`${marker}\` exists: the host runs systemd` };
-    }
   },
 });

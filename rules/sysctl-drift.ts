@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, type FactRoot, type Location, type Scope } from '../src/rule-api.js';
+import { cpuCount, defineRule, evidenceOf, liveValue, type Location, type Scope } from '../src/rule-api.js';
 
 /**
  * Keys the kubelet writes when it starts with `protectKernelDefaults: false`
@@ -25,24 +25,6 @@ const KUBE_PROXY_TIMEOUTS = new Map<string, string>([
   ['net.netfilter.nf_conntrack_tcp_timeout_close_wait', '3600'],
 ]);
 const CONNTRACK_MAX = new Set(['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max']);
-
-/** The host's CPU count with where it was read: `processor` lines of proc/cpuinfo, or lscpu's `CPU(s):`. */
-function cpuCount(scope: Scope): { cpus: number; evidence: Location } | undefined {
-  for (const file of scope.filesOf('fact')) {
-    const tree = file.parsed!.tree as FactRoot;
-    if (tree.factKind === 'lscpu') {
-      for (const line of tree.children) {
-        const m = /^CPU\(s\):\s+(\d+)\s*$/.exec(line.value);
-        if (m) return { cpus: Number(m[1]), evidence: { file: file.path, position: line.position, message: `${m[1]} CPUs (lscpu)` } };
-      }
-    }
-    if (tree.factKind === 'cpuinfo') {
-      const lines = tree.children.filter((l) => /^processor\s*:/.test(l.value));
-      if (lines.length) return { cpus: lines.length, evidence: { file: file.path, position: lines[lines.length - 1]!.position, message: `${lines.length} CPUs (processor lines of /proc/cpuinfo)` } };
-    }
-  }
-  return undefined;
-}
 
 /** The value kube-proxy gives `key` on this host (with evidence), if kube-proxy owns the key. */
 function kubeProxyValue(scope: Scope, key: string): { value: string; why: string; evidence: Location[] } | undefined {
@@ -121,14 +103,14 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
+        // Live values exist only in a host snapshot (liveValue is undefined in the repository).
         const sets = scope.sysctlSets();
         if (sets.length === 0) return;
         const facts = scope.facts();
         const node = facts.kubernetesNode.known && facts.kubernetesNode.value;
         for (const set of sets) {
           for (const setting of set.settings()) {
-            const live = scope.live(setting.key);
+            const live = liveValue(scope, setting.key);
             if (!live) continue;
             const configured = normalize(setting.value);
             const now = normalize(live.value);

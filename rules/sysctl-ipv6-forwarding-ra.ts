@@ -1,11 +1,4 @@
-import { defineRule, sysctlInt, type FactRoot, type Location, type Position, type SourceFile } from '../src/rule-api.js';
-
-/** An interface with a global IPv6 address the kernel configured from a router advertisement. */
-interface RaUplink {
-  iface: string;
-  address: string;
-  evidence: Location;
-}
+import { defineRule, liveValue, raUplinks, sysctlInt, type Location } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -70,19 +63,18 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        if (scope.kind !== 'host') return;
-        const uplinks = raUplinks(scope.filesOf('fact'));
+        const uplinks = raUplinks(scope);
         if (uplinks.length === 0) return;
         const set = scope.sysctlSets()[0];
         const key = 'net.ipv6.conf.all.forwarding';
         const configured = set?.effective(key);
-        const live = configured ? undefined : scope.live(key);
+        const live = configured ? undefined : liveValue(scope, key);
         const on = configured ? sysctlInt(configured.value) : live ? sysctlInt(live.value) : undefined;
         if (!on) return; // 0, unset, or not a number: not forwarding
         for (const u of uplinks) {
           const raKey = `net.ipv6.conf.${u.iface}.accept_ra`;
           const raFile = set?.effective(raKey);
-          const raLive = raFile ? undefined : scope.live(raKey);
+          const raLive = raFile ? undefined : liveValue(scope, raKey);
           const acceptRa = raFile ? sysctlInt(raFile.value) : raLive ? sysctlInt(raLive.value) : 1;
           if (acceptRa === 2 || acceptRa === 0 || acceptRa === undefined) continue; // 0: RAs were never the route's source
           const related: Location[] = [u.evidence];
@@ -96,34 +88,3 @@ export default defineRule({
     };
   },
 });
-
-/** Interfaces with a `scope global dynamic` inet6 address in `ip address` output. */
-function raUplinks(facts: SourceFile[]): RaUplink[] {
-  const out: RaUplink[] = [];
-  const seen = new Set<string>();
-  for (const file of facts) {
-    const tree = file.parsed!.tree as FactRoot;
-    if (tree.factKind !== 'ip-address') continue;
-    let iface: string | undefined;
-    for (const line of tree.children) {
-      const head = /^\d+:\s+([^:@\s]+)/.exec(line.value);
-      if (head) {
-        iface = head[1];
-        continue;
-      }
-      const m = /^(\s+inet6\s+)(\S+)\s+scope\s+global\s+(.*)$/.exec(line.value);
-      if (!m || !iface || seen.has(iface) || !/(^|\s)dynamic(\s|$)/.test(m[3]!)) continue;
-      seen.add(iface);
-      const address = m[2]!;
-      out.push({ iface, address, evidence: { file: file.path, position: shift(line.position, m[1]!.length, address.length), message: `${iface} has the router-advertised address ${address} (scope global dynamic)` } });
-    }
-  }
-  return out;
-}
-
-function shift(p: Position, lead: number, length: number): Position {
-  return {
-    start: { line: p.start.line, column: p.start.column + lead, offset: (p.start.offset ?? 0) + lead },
-    end: { line: p.start.line, column: p.start.column + lead + length, offset: (p.start.offset ?? 0) + lead + length },
-  };
-}

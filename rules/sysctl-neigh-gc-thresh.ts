@@ -1,4 +1,4 @@
-import { defineRule, sysctlInt, type Location, type Position, type SourceFile, type SysctlSet } from '../src/rule-api.js';
+import { defineRule, liveValue, sysctlInt, type Location, type Position, type SourceFile, type SysctlSet } from '../src/rule-api.js';
 
 /** Kernel defaults of gc_thresh1/2/3 (arp_tbl and nd_tbl alike). */
 const DEFAULTS = [128, 512, 1024] as const;
@@ -74,7 +74,7 @@ export default defineRule({
       if (eff && n !== undefined) {
         return { key, value: n, from: 'file', file: eff.file, position: eff.node.value.position, describe: `${eff.file.hostPath ?? eff.file.path}:${eff.node.position.start.line}` };
       }
-      const live = scope.live(key);
+      const live = liveValue(scope, key);
       const ln = sysctlInt(live?.value);
       if (live && ln !== undefined) return { key, value: ln, from: 'live', file: live.file, position: live.position, describe: 'live value' };
       return { key, value: DEFAULTS[i]!, from: 'default', describe: scope.kind === 'host' ? 'kernel default' : 'kernel default; not set in this file' };

@@ -2,6 +2,7 @@ import {
   defineRule,
   evidenceOf,
   kernelBefore,
+  liveValue,
   sysctlInt,
   type EffectiveSetting,
   type Location,
@@ -111,7 +112,7 @@ export default defineRule({
         }
         return;
       }
-      const live = sysctlInt(scope.live(UNPRIVILEGED)?.value);
+      const live = sysctlInt(liveValue(scope, UNPRIVILEGED)?.value);
       const current = live ?? DEFAULT_UNPRIVILEGED;
       if (low >= current) return;
       if (facts.kernel.known) {

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kernelBefore, sysctlInt, type Location } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kernelBefore, liveValue, sysctlInt, type Location } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -50,11 +50,11 @@ export default defineRule({
         const sets = scope.sysctlSets();
         // Runtime state: the running kernel drops the SYNs, whatever the files say. A live value
         // no file explains is reported at the dump line (a file value the live one contradicts is sysctl-drift's).
-        if (scope.kind === 'host' && !sets.some((s) => s.effective('net.ipv4.tcp_tw_recycle'))) {
-          const live = scope.live('net.ipv4.tcp_tw_recycle');
+        if (!sets.some((s) => s.effective('net.ipv4.tcp_tw_recycle'))) {
+          const live = liveValue(scope, 'net.ipv4.tcp_tw_recycle');
           const value = sysctlInt(live?.value);
           const ts = sets.map((s) => s.effective('net.ipv4.tcp_timestamps')).find(Boolean);
-          const liveTs = scope.live('net.ipv4.tcp_timestamps');
+          const liveTs = liveValue(scope, 'net.ipv4.tcp_timestamps');
           const tsValue = ts ? sysctlInt(ts.value) : liveTs ? sysctlInt(liveTs.value) : 1;
           const facts = scope.facts();
           if (live && value && tsValue !== 0 && !(facts.nat.known && facts.nat.value === false)) {

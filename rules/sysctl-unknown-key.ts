@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kernelBefore, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot } from '../src/rule-api.js';
 
 /**
  * Keys (and values) that first appeared in a kernel release, with the change
@@ -77,8 +77,8 @@ export default defineRule({
     const scope = context.scope;
     return {
       scope() {
-        const dump = scope.liveDump();
-        const dumpFile = scope.liveDumpFile();
+        const dump = liveDump(scope);
+        const dumpFile = liveDumpFile(scope);
         const prefixes = dump ? new Set(Array.from(dump.keys(), topLevel)) : undefined;
         for (const set of scope.sysctlSets()) {
           const kernel = scope.facts(set.anchor).kernel;

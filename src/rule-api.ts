@@ -4,19 +4,39 @@
  * the formatters or the engine's internals.
  */
 export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors } from './engine/rule.js';
-export { fleetHosts, kernelBefore, type HostSummary, type SysctlSummary, type CalicoSet, type EffectiveSetting, type FactSet, type Kernel, type LiveValue, type Scope, type SysctlSet } from './engine/scope.js';
+export type { RuleScope as Scope, SysctlSet, EffectiveSetting, LiveValue } from './engine/scope.js';
+// The fact API (src/facts/): each fact through its provider's accessor, computed once per scope.
+export type { FactSet, Kernel } from './facts/provider.js';
+export type { HostSummary } from './facts/summary.js';
+export { sysctlSummary, type SysctlSummary } from './facts/sysctl.js';
+export { kernelBefore } from './facts/kernel.js';
+export { interfaces, raUplinks, type NetInterface, type RaUplink } from './facts/interfaces.js';
+export { physicalMtuFor } from './facts/physical-mtu.js';
+export { liveDump, liveDumpFile, liveValue } from './facts/live-sysctl.js';
+export { kubeletConfig, kubeletConfigFile, kubeletResolvConf, kubeletValue, type KubeletConfig } from './facts/kubelet.js';
+export { cpuCount } from './facts/cpus.js';
+export { loadsModule } from './facts/modules.js';
+export { systemdEvidence } from './facts/systemd.js';
+export { calicoSets, clusterHosts, type CalicoSet, type ClusterHost } from './calico/cluster.js';
 export type { CalicoView, CalicoNode, CalicoConfigMap, EnvVar, Installation, IPPool, FelixConfiguration, ValueRef } from './calico/view.js';
 export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, isSequence } from './parsers/data-tree.js';
 export type * from './types.js';
-export { MAXNS, atoi as glibcAtoi, glibcNameservers, hasKubeletConfig, kubeletConfigValue, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
-export { clusterHosts, hostCalicoFacts, type ClusterHost, type HostCalicoFacts } from './calico/host.js';
+export { MAXNS, atoi as glibcAtoi, glibcNameservers, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
+export { CALICO_DEFAULT_MTU_IFACE_PATTERN, hostCalicoFacts, type HostCalicoFacts } from './calico/host.js';
 export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
 export { goRegExp, type GoRegExp } from './util/go-regexp.js';
 export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithoutDataplane, largestOverhead, mtuSettings, type Encap, type Encapsulations, type MtuSetting } from './calico/mtu.js';
 
+import type { RuleScope as Scope } from './engine/scope.js';
+import type { HostSummary } from './facts/summary.js';
 import type { Evidence, Fact, Location, Position } from './types.js';
 
 const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+
+/** The run's hosts as summaries (fleet rules, in the repository scope): wherever they were linted. */
+export function fleetHosts(scope: Scope): readonly HostSummary[] {
+  return scope.join.hosts();
+}
 
 /** Related locations from a fact's evidence (nothing for an unknown fact). */
 export function evidenceOf(fact: Fact<unknown>): Location[] {

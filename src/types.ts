@@ -7,7 +7,6 @@
  */
 import type { Point, Position } from 'unist';
 import type { VFile } from 'vfile';
-import type { HostSummary } from './engine/scope.js';
 
 export type { Point, Position };
 
@@ -475,7 +474,7 @@ export interface FleetHost {
   warningCount: number;
   noteCount: number;
   /** The host's facts (NDJSON `host` records carry them for `merge`). */
-  summary?: HostSummary;
+  summary?: import('./facts/summary.js').HostSummary;
 }
 
 export interface LintReport {

@@ -5,10 +5,16 @@
  * the node has its own calico CNI configuration. Plain data, so that a fleet
  * audit can compute it where the host is linted and send it along.
  */
-import type { FactSet, Scope } from '../engine/scope.js';
+import { interfaces } from '../facts/interfaces.js';
+import { liveValue as live } from '../facts/live-sysctl.js';
+import type { FactScope } from '../facts/provider.js';
 import { getItems, getScalar } from '../parsers/data-tree.js';
 import type { CniRoot, Location, Position } from '../types.js';
 import { felixFileSetting } from './settings.js';
+
+/** Felix's default mtuIfacePattern (the interfaces it auto-detects the host MTU from). */
+export const CALICO_DEFAULT_MTU_IFACE_PATTERN = '^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)';
+export const CALICO_DEFAULT_MTU_IFACE = new RegExp(CALICO_DEFAULT_MTU_IFACE_PATTERN);
 
 export interface HostCalicoFacts {
   /** `net.ipv4.conf.all.rp_filter`: the value the sysctl files set and the live one, where known. */
@@ -24,14 +30,18 @@ export interface HostCalicoFacts {
 const RP_FILTER = 'net.ipv4.conf.all.rp_filter';
 const FELIX_KEYS = ['IgnoreLooseRPF', 'MTUIfacePattern'];
 
-export function hostCalicoFacts(scope: Scope): HostCalicoFacts {
+export function hostCalicoFacts(scope: FactScope): HostCalicoFacts {
+  return scope.derive('hostCalicoFacts', () => readHostCalico(scope));
+}
+
+function readHostCalico(scope: FactScope): HostCalicoFacts {
   const out: HostCalicoFacts = { rpFilter: [], interfaces: [], felix: Object.create(null) as HostCalicoFacts['felix'] };
   const set = scope.sysctlSets()[0];
   const eff = set?.effective(RP_FILTER);
   if (eff) out.rpFilter.push({ value: eff.value.trim(), how: 'configured', location: { file: eff.file.path, position: eff.node.value.position, message: `${RP_FILTER} = ${eff.value.trim()} on ${scope.name}` } });
-  const live = scope.live(RP_FILTER);
-  if (live) out.rpFilter.push({ value: live.value.trim(), how: 'live', location: { file: live.file.path, position: live.position, message: `Live ${RP_FILTER} = ${live.value.trim()} on ${scope.name}` } });
-  for (const i of scope.interfaces()) {
+  const liveValue = live(scope, RP_FILTER);
+  if (liveValue) out.rpFilter.push({ value: liveValue.value.trim(), how: 'live', location: { file: liveValue.file.path, position: liveValue.position, message: `Live ${RP_FILTER} = ${liveValue.value.trim()} on ${scope.name}` } });
+  for (const i of interfaces(scope)) {
     out.interfaces.push({ name: i.name, mtu: i.mtu, ...(i.state !== undefined ? { state: i.state } : {}), location: { file: i.evidence.file, position: i.evidence.position ?? ORIGIN, message: i.evidence.message } });
   }
   const felixFiles = scope.filesOf('felix');
@@ -51,24 +61,6 @@ export function hostCalicoFacts(scope: Scope): HostCalicoFacts {
     }
   }
   return out;
-}
-
-/** A Kubernetes node of the run, as the repository scope's Calico manifests see it. */
-export interface ClusterHost {
-  name: string;
-  facts: FactSet;
-  calico: HostCalicoFacts;
-}
-
-/**
- * The run's Kubernetes nodes: the summaries of hosts linted elsewhere (a
- * fleet audit), or the run's host scopes.
- */
-export function clusterHosts(scope: Scope): ClusterHost[] {
-  const all = scope.cluster
-    ? scope.cluster.flatMap((h) => (h.calico ? [{ name: h.name, facts: h.facts, calico: h.calico }] : []))
-    : scope.run.filter((s) => s.kind === 'host').map((s) => ({ name: s.name, facts: s.facts(), calico: hostCalicoFacts(s) }));
-  return all.filter((h) => h.facts.kubernetesNode.known && h.facts.kubernetesNode.value);
 }
 
 const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };

@@ -5,7 +5,8 @@
  * and the MTUs of the CNIs' devices. Plain data for the node part, so that a
  * fleet audit can send it along with the host's summary.
  */
-import type { Scope } from '../engine/scope.js';
+import { interfaces } from '../facts/interfaces.js';
+import type { FactScope } from '../facts/provider.js';
 import { getItems, getScalar, getString } from '../parsers/data-tree.js';
 import type { CniRoot, FactRoot, KubeRoot, Location, Position, SourceFile } from '../types.js';
 import { readCilium, readCiliumValues } from './cilium.js';
@@ -46,11 +47,11 @@ export function readCniConfigs(files: SourceFile[]): CniConfig[] {
 const dirOf = (p: string) => p.slice(0, p.lastIndexOf('/') + 1);
 
 /** CNI configurations of a scope, with the directory each belongs to (`''` on a host). */
-export function cniConfigs(scope: Scope): Array<{ dir: string; configs: CniConfig[] }> {
+export function cniConfigs(scope: FactScope): Array<{ dir: string; configs: CniConfig[] }> {
   return scope.derive('cniConfigs', () => readScope(scope));
 }
 
-function readScope(scope: Scope): Array<{ dir: string; configs: CniConfig[] }> {
+function readScope(scope: FactScope): Array<{ dir: string; configs: CniConfig[] }> {
   const groups = new Map<string, SourceFile[]>();
   for (const f of scope.files) {
     if (f.language !== 'kube' || !f.parsed) continue;
@@ -96,11 +97,11 @@ export function goStringCompare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-export function hostCniFacts(scope: Scope): HostCniFacts {
+export function hostCniFacts(scope: FactScope): HostCniFacts {
   return scope.derive('hostCniFacts', () => readHostCni(scope));
 }
 
-function readHostCni(scope: Scope): HostCniFacts {
+function readHostCni(scope: FactScope): HostCniFacts {
   const out: HostCniFacts = { files: [], devices: [] };
   const confs = scope
     .filesOf('cni')
@@ -143,7 +144,7 @@ function readHostCni(scope: Scope): HostCniFacts {
       out.flannelMtu = { value: Number(m[2]), location: { file: f.path, position, message: `FLANNEL_MTU=${m[2]} in /run/flannel/subnet.env on ${scope.name}` } };
     }
   }
-  for (const i of scope.interfaces()) {
+  for (const i of interfaces(scope)) {
     const dev = CNI_DEVICES.find((d) => d.pattern.test(i.name));
     if (!dev) continue;
     out.devices.push({ name: i.name, cni: dev.cni, mtu: i.mtu, location: { file: i.evidence.file, position: i.evidence.position ?? ORIGIN, message: `${i.evidence.message} on ${scope.name}` } });

@@ -1,6 +1,8 @@
 /**
  * Which language a file is: by path first, then by content.
  */
+import { snapshotMarkers, snapshotPatterns } from '../facts/index.js';
+import { SYSCTL_DIRS } from '../facts/sysctl.js';
 import type { FactFileKind, LanguageId } from '../types.js';
 
 export interface Classification {
@@ -8,73 +10,15 @@ export interface Classification {
   factKind?: FactFileKind;
 }
 
-const SYSCTL_DIRS = ['/etc/sysctl.d/', '/run/sysctl.d/', '/usr/local/lib/sysctl.d/', '/usr/lib/sysctl.d/', '/lib/sysctl.d/'];
-
 /**
  * The host paths hostlint reads in a snapshot, as globs relative to its root
- * (`*` is one path segment). The snapshot reader lists only these.
+ * (`*` is one path segment): the paths the fact providers (src/facts/) declare.
+ * The snapshot reader lists only these.
  */
-export const SNAPSHOT_PATTERNS = [
-  'etc/sysctl.conf',
-  'etc/sysctl.d/*',
-  'run/sysctl.d/*',
-  'usr/local/lib/sysctl.d/*',
-  'usr/lib/sysctl.d/*',
-  'lib/sysctl.d/*',
-  'etc/resolv.conf',
-  'run/systemd/resolve/resolv.conf',
-  'run/systemd/resolve/stub-resolv.conf',
-  'etc/calico/felix.cfg',
-  'etc/cni/net.d/*',
-  'run/flannel/subnet.env',
-  'proc/sys/kernel/osrelease',
-  'sys/class/net/*/mtu',
-  'sys/class/net/*/operstate',
-  'sos_commands/kernel/sysctl_-a',
-  'sos_commands/kernel/uname_-a',
-  'sos_commands/networking/ip_-o_link',
-  'sos_commands/networking/ip_-s_-d_link',
-  'sos_commands/networking/ip_-d_link',
-  'sos_commands/networking/ip_-d_address',
-  'sos_commands/networking/ip_address',
-  'sos_commands/networking/iptables-save',
-  'sos_commands/firewall_tables/iptables-save',
-  'iptables-save',
-  'uname',
-  'var/lib/kubelet/config.yaml',
-  'etc/modules-load.d/*',
-  'run/modules-load.d/*',
-  'usr/local/lib/modules-load.d/*',
-  'usr/lib/modules-load.d/*',
-  'lib/modules-load.d/*',
-  'etc/modules',
-  'etc/udev/rules.d/*',
-  'installed-rpms',
-  'installed-debs',
-  // CPU count (kube-proxy sizes nf_conntrack_max by it)
-  'proc/cpuinfo',
-  'sos_commands/processor/lscpu',
-  // tuned: the active profile and its files (src/engine/tuned.ts)
-  'etc/tuned/active_profile',
-  'etc/tuned/tuned-main.conf',
-  'etc/tuned/*/tuned.conf',
-  'etc/tuned/profiles/*/tuned.conf',
-  'usr/lib/tuned/*/tuned.conf',
-  'usr/lib/tuned/profiles/*/tuned.conf',
-];
+export const SNAPSHOT_PATTERNS: readonly string[] = snapshotPatterns();
 
-/** Host paths whose presence the snapshot records: Kubernetes-node markers, and evidence of systemd. */
-export const SNAPSHOT_MARKERS = [
-  '/var/lib/kubelet',
-  '/etc/kubernetes',
-  '/etc/cni/net.d',
-  // Evidence for sysctl-conf-not-read: the snapshot holds /etc/sysctl.d, and the host runs systemd.
-  '/etc/sysctl.d',
-  '/run/systemd/system',
-  '/usr/lib/systemd/systemd-sysctl',
-  '/lib/systemd/systemd-sysctl',
-  '/sos_commands/systemd',
-];
+/** Host paths whose presence the snapshot records: the markers the fact providers declare. */
+export const SNAPSHOT_MARKERS: readonly string[] = snapshotMarkers();
 
 /** Classify a file of a host snapshot by its path on the host (`/etc/sysctl.conf`). */
 export function classifyHostPath(hostPath: string): Classification | undefined {

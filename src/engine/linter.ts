@@ -23,7 +23,7 @@ import { lineIndexFor } from '../parsers/line-index.js';
 import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
-import type { HostSummary, Scope } from './scope.js';
+import { runHosts, type HostSummary, type Scope } from './scope.js';
 import { didYouMean } from '../suggest.js';
 
 export interface EngineOptions {
@@ -62,10 +62,9 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   const { config } = options;
   const results: Result[] = [];
   const usedRules = new Map<string, RuleMeta>();
-  for (const scope of scopes) {
-    scope.run = scopes;
-    if (options.cluster) scope.cluster = options.cluster;
-  }
+  // One join for every scope: the run's hosts as summaries (given, or summarised from the host scopes on first use).
+  const run = runHosts(scopes, options.cluster);
+  for (const scope of scopes) scope.joinRun(run);
 
   const enabled = options.rules.filter((rule) => {
     const base = config.ruleSetting(rule.meta.id, undefined)?.severity ?? rule.meta.severity;

@@ -7,7 +7,7 @@
  * file; the `scope` key is called once, after the files, for checks over facts.
  */
 import type { BaseNode, Fix, Location, Position, RuleMeta, SourceFile } from '../types.js';
-import type { Scope } from './scope.js';
+import type { RuleScope } from './scope.js';
 
 export interface ReportDescriptor<M extends string> {
   messageId: M;
@@ -44,7 +44,7 @@ export interface RuleContext<M extends string = string, O = Record<string, unkno
   /** Options in force for one file: top-level options with matching `overrides` applied. */
   optionsFor(file: SourceFile): O;
   /** The scope the rule runs in: its files and facts. */
-  readonly scope: Scope;
+  readonly scope: RuleScope;
   report(descriptor: ReportDescriptor<M>): void;
 }
 

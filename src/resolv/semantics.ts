@@ -4,9 +4,9 @@
  * which reads the file it hands to pods with its own, different parser.
  */
 import ipaddr from 'ipaddr.js';
-import { getScalar } from '../parsers/data-tree.js';
-import type { Evidence, Fact, KubeRoot, Location, ResolvDirectiveNode, ResolvRoot, ResolvWordNode, ScalarNode, SourceFile } from '../types.js';
-import type { Scope } from '../engine/scope.js';
+import { kubeletConfig, kubeletResolvConf, kubeletValue } from '../facts/kubelet.js';
+import type { FactScope, FactSet } from '../facts/provider.js';
+import type { Evidence, Fact, Location, ResolvDirectiveNode, ResolvRoot, ResolvWordNode, SourceFile } from '../types.js';
 
 /** glibc's MAXNS (resolv.h), also musl's and the kubelet's limit. */
 export const MAXNS = 3;
@@ -222,7 +222,7 @@ export interface PodResolvFile {
  * following a symlink such as /etc/resolv.conf → stub-resolv.conf); in the
  * repository every resolv.conf whose facts say it configures a Kubernetes node.
  */
-export function podResolvFiles(scope: Scope): PodResolvFile[] {
+export function podResolvFiles(scope: FactScope & { facts(file?: SourceFile): FactSet }): PodResolvFile[] {
   const files = scope.filesOf('resolv');
   const out: PodResolvFile[] = [];
   const evidence = (f: Fact<boolean>) => (f.known ? f.evidence.map((e) => ({ file: e.file, position: e.position ?? ORIGIN, message: e.message })) : []);
@@ -236,37 +236,15 @@ export function podResolvFiles(scope: Scope): PodResolvFile[] {
   const k = scope.facts().kubernetesNode;
   if (!(k.known && k.value)) return out;
   // `resolvConf: ""`: the kubelet reads no file (Default pods get 127.0.0.1).
-  if (kubeletConfigValue(scope, 'resolvConf')?.node.value === '') return out;
-  const target = scope.kubeletResolvConf();
+  if (kubeletValue(scope, 'resolvConf')?.node.value === '') return out;
+  const target = kubeletResolvConf(scope)!;
   const file = files.find((f) => f.hostPath === target.value || (f.linkedFrom ?? []).includes(target.value));
   // Without the kubelet's configuration, which file it reads is unknown (a
   // `--resolv-conf` flag, kubeadm's /run/systemd/resolve/resolv.conf): the
   // default is only a candidate, as in the repository.
-  const certain = scope.kubeletConfig() !== undefined;
+  const certain = kubeletConfig(scope) !== undefined;
   if (file) out.push({ file, node: evidence(k), certain, ...(target.evidence ? { resolvConf: target.evidence } : {}) });
   return out;
-}
-
-/**
- * The kubelet configuration of a host snapshot (`/var/lib/kubelet/config.yaml`):
- * the scalar of `key` in its KubeletConfiguration document, with the file.
- */
-export function kubeletConfigValue(scope: Scope, key: string): { file: SourceFile; node: ScalarNode } | undefined {
-  const file = scope.hostFile('/var/lib/kubelet/config.yaml');
-  const tree = file?.parsed?.tree as KubeRoot | undefined;
-  if (!file || !tree) return undefined;
-  for (const doc of tree.children) {
-    if (doc.kind !== 'KubeletConfiguration') continue;
-    const node = getScalar(doc.body, key);
-    if (node) return { file, node };
-  }
-  return undefined;
-}
-
-/** Whether the snapshot holds a KubeletConfiguration at all. */
-export function hasKubeletConfig(scope: Scope): boolean {
-  const tree = scope.hostFile('/var/lib/kubelet/config.yaml')?.parsed?.tree as KubeRoot | undefined;
-  return !!tree?.children.some((d) => d.kind === 'KubeletConfiguration');
 }
 
 const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
