@@ -95,7 +95,7 @@ export default defineRule({
 
     function report(shadowed: Entry, winner: EffectiveSetting): void {
       const sameValue = fold(shadowed.node.value.value) === fold(winner.value);
-      const vendor = scope.kind === 'host' && shadowed.file !== winner.file && VENDOR_DIRS.some((d) => (shadowed.file.hostPath ?? '').startsWith(d));
+      const vendor = shadowed.file !== winner.file && VENDOR_DIRS.some((d) => (shadowed.file.hostPath ?? '').startsWith(d));
       const where = shadowed.file === winner.file ? `line ${winner.node.position.start.line}` : `${display(winner.file)}:${winner.node.position.start.line}`;
       const related: Location[] = [
         { file: winner.file.path, position: winner.node.position, message: `The assignment that wins: \`${winner.node.key.raw} = ${winner.value}\`` },

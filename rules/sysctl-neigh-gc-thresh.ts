@@ -62,8 +62,8 @@ export default defineRule({
       scope() {
         const sets = scope.sysctlSets();
         for (const set of sets) for (const family of FAMILIES) check(family, set);
-        // A host whose files set none of them: its live values alone.
-        if (scope.kind === 'host' && sets.length === 0) for (const family of FAMILIES) check(family, undefined);
+        // A host whose files set none of them: its live values alone (none in the repository).
+        if (sets.length === 0) for (const family of FAMILIES) check(family, undefined);
       },
     };
 
