@@ -15,7 +15,7 @@ import type { Shard } from '../audit/shard.js';
 import type { Config } from '../config/load.js';
 import { applyBaseline, baselineFingerprints, lintedFileCount } from '../engine/baseline.js';
 import { builtinMetas, INTERNAL_ERROR } from '../engine/builtin.js';
-import { bufferedAudit, FleetTally, jsonAudit, onlyErrorFiles, stylishAudit, type AuditWriter } from '../formatters/audit.js';
+import { bufferedAudit, FleetTally, jsonAudit, onlyErrorFiles, sarifAudit, stylishAudit, type AuditWriter } from '../formatters/audit.js';
 import { getFormatter } from '../formatters/index.js';
 import { json } from '../formatters/json.js';
 import { ndjsonAudit } from '../formatters/ndjson.js';
@@ -75,7 +75,8 @@ export class FleetUsageError extends Error {}
 /**
  * The output side of a fleet run (`audit` and `merge`): hosts in, one at a
  * time, then the repository's files; the chosen format written as it goes
- * (stylish, json and ndjson stream; any other formatter of the registry gets
+ * (stylish, json and ndjson stream; sarif keeps its results in a temporary
+ * file and writes them at the end; any other formatter of the registry gets
  * the whole run at the end), baselines applied per host, the fleet summary,
  * the exit code.
  */
@@ -149,7 +150,9 @@ export class FleetOutput {
           ? jsonAudit(this.formatOptions, toolVersion, write)
           : formatName === 'ndjson'
             ? ndjsonAudit(this.formatOptions, toolVersion, write)
-            : bufferedAudit(getFormatter(formatName)!, this.formatOptions, { cwd, toolVersion }, write);
+            : formatName === 'sarif'
+              ? sarifAudit(this.formatOptions, { cwd, toolVersion }, write)
+              : bufferedAudit(getFormatter(formatName)!, this.formatOptions, { cwd, toolVersion }, write);
   }
 
   private get writer(): AuditWriter {
@@ -232,6 +235,7 @@ export class FleetOutput {
   /** After a failure: the partial output file is removed. */
   close(): void {
     this.progress.stop();
+    if (!this.finished) this.made?.abort?.();
     if (!this.finished && this.out !== undefined) this.out.abort();
     this.out = undefined;
   }

@@ -4,8 +4,10 @@
  *
  * `stylish` and `json` stream: each host's results are written when the host
  * is done and then dropped, and only a few counts per host are kept for the
- * summary. Any other format (SARIF, ...) needs the whole run at once: the
- * results (not the parsed files) are collected and formatted at the end.
+ * summary. SARIF, whose rules come before its results, keeps the results in a
+ * temporary file and writes the log at the end. Any other format needs the
+ * whole run at once: the results (not the parsed files) are collected and
+ * formatted at the end.
  *
  * `json` in an audit is the lint document (format version 1, the same
  * `results` entries, each naming its `host`) with fields added: `hosts`, one
@@ -36,6 +38,7 @@ import type { HostOutcome } from '../audit/host.js';
 import type { FileReport, FleetHost, LintReport, Result, RuleMeta, Severity } from '../types.js';
 import { escapeText } from '../util/escape.js';
 import { toJsonResult, JSON_FORMAT_VERSION } from './json.js';
+import { sarifStream } from './sarif.js';
 import { isSuppressed, visibleResults, type Counts, type FormatOptions, type Formatter } from './shared.js';
 import { stylishFiles, stylishSummary } from './stylish.js';
 
@@ -58,6 +61,8 @@ export interface AuditWriter {
   repository(files: FileReport[]): void;
   /** The summary, once everything was written. */
   end(summary: FleetSummary, rules: RuleMeta[]): void;
+  /** The run failed before `end`: drop what is held (temporary files). */
+  abort?(): void;
 }
 
 /** How many of the worst hosts the stylish summary lists. */
@@ -214,6 +219,22 @@ export function jsonAudit(options: FormatOptions, toolVersion: string, write: (s
 
 function nest(json: string, spaces: number): string {
   return json.replace(/\n/g, `\n${' '.repeat(spaces)}`);
+}
+
+/**
+ * SARIF for a fleet: the results go to a temporary file as each host is done
+ * (src/formatters/sarif.ts, `sarifStream`), so memory does not grow with the
+ * fleet; the log is written at the end, byte for byte what `sarif()` writes
+ * for the whole run (its rules, which come first, are known only then).
+ */
+export function sarifAudit(options: FormatOptions, base: { cwd: string; toolVersion: string }, write: (s: string) => void): AuditWriter {
+  const stream = sarifStream(options, base, write);
+  return {
+    host: (outcome) => stream.add(outcome.files),
+    repository: (files) => stream.add(files),
+    end: (_summary, rules) => stream.end(rules),
+    abort: () => stream.abort(),
+  };
 }
 
 /**

@@ -26,7 +26,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
-import type { Fix, LintReport, Location, Position, Result, RuleMeta, Severity, Suppression } from '../types.js';
+import type { FileReport, Fix, LintReport, Location, Position, Result, RuleMeta, Severity, Suppression } from '../types.js';
 import { isSuppressed, visibleResults, type FormatOptions } from './shared.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -166,8 +166,6 @@ export function sarif(report: LintReport, options: FormatOptions): string {
 const LEVEL_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog {
-  const includeSuppressed = options.includeSuppressed === true;
-  const limits = options.sarifLimits ?? GITHUB_LIMITS;
   let results: Result[] = [];
   const hostOf = new Map<Result, string>();
   for (const file of report.files) {
@@ -177,24 +175,49 @@ export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog
       if (host !== undefined) hostOf.set(result, host);
     }
   }
-  if (results.length > limits.resultsPerRun) {
-    // Keep the most severe (as code scanning itself ranks them), in their order.
-    const keep = new Set(
-      results
-        .map((r, i) => ({ r, i }))
-        .sort((a, b) => LEVEL_RANK[a.r.severity] - LEVEL_RANK[b.r.severity] || a.i - b.i)
-        .slice(0, limits.resultsPerRun)
-        .map(({ r }) => r),
-    );
-    options.warn?.(
-      `${results.length} results are over GitHub code scanning's limit of ${limits.resultsPerRun} per run: ` +
-        `the SARIF keeps the ${limits.resultsPerRun} most severe and leaves out ${results.length - limits.resultsPerRun} ` +
-        `(--format json has them all)`,
-    );
-    results = results.filter((r) => keep.has(r));
-  }
+  const kept = selectResults(results, options);
+  if (kept) results = kept.map((i) => results[i]!);
+  const { run, ruleIndex, maxRelated } = runShell(report, results, options);
+  const includeSuppressed = options.includeSuppressed === true;
+  run.results = results.map((result) => toSarifResult(result, ruleIndex.get(result.ruleId) as number, report.cwd, includeSuppressed, hostOf.get(result), maxRelated));
+  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+}
+
+/**
+ * GitHub's limit on results per run: undefined when all are kept, else the
+ * indices (in order) of the most severe `resultsPerRun`, with a warning.
+ */
+function selectResults(results: ReadonlyArray<{ severity: Severity }>, options: FormatOptions): number[] | undefined {
+  const limits = options.sarifLimits ?? GITHUB_LIMITS;
+  if (results.length <= limits.resultsPerRun) return undefined;
+  // Keep the most severe (as code scanning itself ranks them), in their order.
+  const keep = results
+    .map((r, i) => ({ rank: LEVEL_RANK[r.severity], i }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .slice(0, limits.resultsPerRun)
+    .map(({ i }) => i)
+    .sort((a, b) => a - b);
+  options.warn?.(
+    `${results.length} results are over GitHub code scanning's limit of ${limits.resultsPerRun} per run: ` +
+      `the SARIF keeps the ${limits.resultsPerRun} most severe and leaves out ${results.length - limits.resultsPerRun} ` +
+      `(--format json has them all)`,
+  );
+  return keep;
+}
+
+/**
+ * The run without its results: the cut-locations warning, the rules (every
+ * rule of the run, once, in the run's order; then any rule a result refers to
+ * that the run did not describe, e.g. `parse-error`), and each rule's index.
+ */
+function runShell(
+  report: Pick<LintReport, 'rules' | 'toolVersion' | 'cwd'>,
+  results: ReadonlyArray<{ ruleId: string; severity: Severity; related?: unknown[] | undefined; relatedCount?: number }>,
+  options: FormatOptions,
+): { run: SarifRun; ruleIndex: Map<string, number>; maxRelated: number } {
+  const limits = options.sarifLimits ?? GITHUB_LIMITS;
   const maxRelated = limits.locationsPerResult - 1; // the primary location is one
-  const cut = results.filter((r) => (r.related ?? []).length > maxRelated).length;
+  const cut = results.filter((r) => (r.relatedCount ?? (r.related ?? []).length) > maxRelated).length;
   if (cut > 0) {
     options.warn?.(
       `${cut} ${cut === 1 ? 'result has' : 'results have'} more than GitHub code scanning's ${limits.locationsPerResult} locations per result: ` +
@@ -202,8 +225,6 @@ export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog
     );
   }
 
-  // Rules: every rule of the run, once, in the run's order; then any rule a
-  // result refers to that the run did not describe (e.g. `parse-error`).
   const rules: SarifReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
   for (const meta of report.rules) {
@@ -231,12 +252,136 @@ export function toSarifLog(report: LintReport, options: FormatOptions): SarifLog
     invocations: [{ executionSuccessful: true }],
     originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(report.cwd) } },
     columnKind: 'utf16CodeUnits',
-    results: results.map((result) =>
-      toSarifResult(result, ruleIndex.get(result.ruleId) as number, report.cwd, includeSuppressed, hostOf.get(result), maxRelated),
-    ),
+    results: [],
   };
+  return { run, ruleIndex, maxRelated };
+}
 
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+/** Receives SARIF results file by file (a fleet audit, host by host) and writes the log at the end. */
+export interface SarifStream {
+  add(files: FileReport[]): void;
+  /** Write the whole log through `write` (in pieces), then forget everything. */
+  end(rules: RuleMeta[]): void;
+  /** Forget everything without writing (the run failed). */
+  abort(): void;
+}
+
+/**
+ * SARIF for a run too large to hold: the visible results are serialised, as
+ * they come, to a private temporary file (removed at the end), and only a
+ * small index (file path, severity, rule, offset) stays in memory. At the end
+ * the index is put in the order `sarif()` gives (by file path, then as
+ * reported), GitHub's limits are applied, and the log is written result by
+ * result: the same bytes as `sarif()` of the whole report.
+ */
+export function sarifStream(options: FormatOptions, base: { cwd: string; toolVersion: string }, write: (s: string) => void): SarifStream {
+  const { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } = process.getBuiltinModule('node:fs');
+  const os = process.getBuiltinModule('node:os');
+  const v8 = process.getBuiltinModule('node:v8');
+  let dir: string | undefined;
+  let fd: number | undefined;
+  let size = 0;
+  let memory: Buffer[] | undefined;
+  const index: Array<{ path: string; ruleId: string; severity: Severity; relatedCount: number; offset: number; length: number }> = [];
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    fd = undefined;
+    dir = undefined;
+    index.length = 0;
+    memory = undefined;
+  };
+  return {
+    add(files) {
+      for (const file of files) {
+        for (const result of visibleResults(file, options)) {
+          if (fd === undefined && memory === undefined) {
+            try {
+              dir = mkdtempSync(path.join(os.tmpdir(), 'hostlint-sarif-'));
+              fd = openSync(path.join(dir, 'results'), 'w+', 0o600);
+            } catch {
+              // No writable temporary directory: kept in memory instead.
+              close();
+              memory = [];
+            }
+          }
+          const bytes = v8.serialize({ result, host: result.host ?? file.host });
+          if (memory) memory.push(bytes);
+          else writeSync(fd!, bytes, 0, bytes.length, size);
+          index.push({ path: file.path, ruleId: result.ruleId, severity: result.severity, relatedCount: (result.related ?? []).length, offset: memory ? memory.length - 1 : size, length: bytes.length });
+          size += bytes.length;
+        }
+      }
+    },
+    end(rules) {
+      try {
+        // As sarif() sorts the files: by path, stable.
+        let order = index.map((_, i) => i).sort((a, b) => (index[a]!.path < index[b]!.path ? -1 : index[a]!.path > index[b]!.path ? 1 : a - b));
+        const kept = selectResults(order.map((i) => index[i]!), options);
+        if (kept) order = kept.map((k) => order[k]!);
+        const entries = order.map((i) => index[i]!);
+        const { run, ruleIndex, maxRelated } = runShell({ rules, toolVersion: base.toolVersion, cwd: base.cwd }, entries, options);
+        const includeSuppressed = options.includeSuppressed === true;
+        const PLACEHOLDER = '\u0000results';
+        run.results = entries.length ? [PLACEHOLDER as unknown as SarifResult] : [];
+        const shell = JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2) + '\n';
+        const quoted = JSON.stringify(PLACEHOLDER);
+        const at = shell.indexOf(quoted);
+        /** The log's text, in pieces of about 64 KiB, to `sink`; its length. */
+        const render = (sink: (text: string) => void): number => {
+          if (at < 0) {
+            sink(shell);
+            return shell.length;
+          }
+          let total = shell.length - quoted.length;
+          sink(shell.slice(0, at));
+          let batch = '';
+          for (const [n, e] of entries.entries()) {
+            let buffer: Buffer;
+            if (memory) buffer = memory[e.offset]!;
+            else {
+              buffer = Buffer.allocUnsafe(e.length);
+              readSync(fd!, buffer, 0, e.length, e.offset);
+            }
+            const { result, host } = v8.deserialize(buffer) as { result: Result; host: string | undefined };
+            const item = JSON.stringify(toSarifResult(result, ruleIndex.get(result.ruleId) as number, base.cwd, includeSuppressed, host, maxRelated), null, 2);
+            batch += `${n === 0 ? '' : ',\n        '}${item.replace(/\n/g, '\n        ')}`;
+            if (batch.length > 1 << 16) {
+              total += batch.length;
+              sink(batch);
+              batch = '';
+            }
+          }
+          total += batch.length;
+          sink(batch);
+          sink(shell.slice(at + quoted.length));
+          return total;
+        };
+        const total = render(write);
+        if (options.warn && total > MAX_GZIP_BYTES) {
+          // As sarif() does, whether GitHub takes it: the log rendered again and gzipped in
+          // pieces of 1 MiB (their sizes summed: within a few per mille of one gzip stream).
+          const zlib = process.getBuiltinModule('node:zlib');
+          let gz = 0;
+          let piece = '';
+          render((text) => {
+            piece += text;
+            if (piece.length >= 1 << 20) {
+              gz += zlib.gzipSync(piece).length;
+              piece = '';
+            }
+          });
+          if (piece) gz += zlib.gzipSync(piece).length;
+          if (gz > MAX_GZIP_BYTES) {
+            options.warn(`the SARIF is ${gz} bytes gzipped, over GitHub code scanning's upload limit of ${MAX_GZIP_BYTES}; split the analysis (one --sarif-category per part)`);
+          }
+        }
+      } finally {
+        close();
+      }
+    },
+    abort: close,
+  };
 }
 
 // --- results -------------------------------------------------------------------
