@@ -15,7 +15,7 @@ import { rules as allRules } from '../rules/index.js';
 import { jsonReport, type JsonReport } from './formatters/json.js';
 import type { RuleMeta } from './types.js';
 import { NothingToLint, runLint, type LintOptions } from './api/lint.js';
-import { NothingToLintError } from './api/errors.js';
+import { NothingToLintError, WriteError } from './api/errors.js';
 import type { AuditOptions, JsonAuditReport } from './api/audit.js';
 
 export { ConfigError, NothingToLintError, UsageError, WriteError } from './api/errors.js';
@@ -32,6 +32,10 @@ export type { RuleMeta } from './types.js';
 export async function lint(options: LintOptions = {}): Promise<JsonReport> {
   try {
     const run = await runLint(options);
+    // What makes the CLI exit 2 after its report: a path that does not exist, a fix that could not be written.
+    if (run.missing.length > 0) throw new NothingToLintError(run.missing, []);
+    const failed = run.writeFailures[0];
+    if (failed) throw new WriteError(failed.file, failed.reason);
     return jsonReport(run.shown, { includeSuppressed: options.includeSuppressed ?? false });
   } catch (error) {
     if (error instanceof NothingToLint) throw new NothingToLintError(error.missing, error.nothingUnder);

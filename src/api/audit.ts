@@ -60,6 +60,7 @@ export async function audit(options: AuditOptions = {}): Promise<JsonAuditReport
   let hostTimeoutMs: number | undefined;
   if (options.hostTimeout !== undefined) {
     if (!(options.hostTimeout > 0) || options.hostTimeout * 1000 > 2 ** 31 - 1) throw new UsageError(`--host-timeout takes a number of seconds greater than 0 and at most ${Math.floor((2 ** 31 - 1) / 1000)}`);
+    if (options.concurrency === 1) throw new UsageError('--host-timeout needs worker threads: with --concurrency 1 hosts are linted on the main thread, which cannot be stopped');
     if (concurrency !== 1) hostTimeoutMs = Math.ceil(options.hostTimeout * 1000);
   }
   const ignorePatterns = options.ignorePatterns ?? [];

@@ -118,6 +118,8 @@ export interface LintRun {
   nothingUnder: string[];
   /** A fix could not be written (`writeFixes`). */
   writeFailed: boolean;
+  /** The files whose fixes could not be written, and why. */
+  writeFailures: Array<{ file: string; reason: string }>;
   /** A result of the internal-error rule was reported. */
   internalError: boolean;
   /** The severity unused disable directives were reported with. */
@@ -276,7 +278,7 @@ function finish(p: Prepared, options: RunOptions, loaded: Loaded, inMemory: bool
   // of the snapshot is there for its facts.
   const reported = (file: string) => isReported(reportOnly, file);
   let report: LintReport;
-  let writeFailed = false;
+  const writeFailures: Array<{ file: string; reason: string }> = [];
   if (options.fix || options.writeFixes) {
     // Files that are not on disk as they are (members of a snapshot archive) are not fixed.
     const absolute = new Map(scopes.flatMap((s) => s.files.map((f) => [f.path, f.absolutePath] as const)));
@@ -296,8 +298,9 @@ function finish(p: Prepared, options: RunOptions, loaded: Loaded, inMemory: bool
         try {
           writeFixedFile(entry, written);
         } catch (error) {
-          warn(`cannot write fixes to ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-          writeFailed = true;
+          const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          warn(`cannot write fixes to ${file}: ${reason}`);
+          writeFailures.push({ file, reason });
         }
       }
     }
@@ -334,7 +337,7 @@ function finish(p: Prepared, options: RunOptions, loaded: Loaded, inMemory: bool
   if (options.hosts) report = { ...report, hosts: lintHosts(scopes, report, cwd) };
   let shown = options.quiet ? onlyErrors(report) : report;
   if (options.noSnippets) shown = withoutSnippets(shown);
-  return { report, shown, config, missing, nothingUnder, writeFailed, internalError, unusedSeverity };
+  return { report, shown, config, missing, nothingUnder, writeFailed: writeFailures.length > 0, writeFailures, internalError, unusedSeverity };
 }
 
 /** The host scopes of a lint run as fleet hosts (summaries included), in path order. */

@@ -1,5 +1,6 @@
 /**
- * The command line: arguments → engine → formatter → exit code.
+ * The command line: arguments → the lint pipeline (src/api/lint.ts, which the
+ * programmatic API runs too) → formatter → exit code.
  *
  * Exit codes: 0 no errors (and warnings within --max-warnings); 1 lint errors
  * (or too many warnings); 2 usage, configuration or internal failure.

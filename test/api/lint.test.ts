@@ -130,6 +130,11 @@ describe('lint() options', () => {
     expect(nothing).toBeInstanceOf(NothingToLintError);
     expect((nothing as NothingToLintError).nothingUnder).toEqual(['empty']);
     expect((await lint({ cwd, paths: ['empty'], passOnNoFiles: true })).results).toEqual([]);
+    writeFileSync(path.join(cwd, 'resolv.conf'), 'nameserver 10.0.0.1\n');
+    const gone = await lint({ cwd, paths: ['resolv.conf', 'gone.conf'], passOnNoFiles: true }).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(NothingToLintError);
+    expect((gone as NothingToLintError).missing).toEqual(['gone.conf']);
+    expect((gone as Error).message).toBe('no such file or directory: gone.conf');
     const cli = await runCli(['--config', 'missing.yaml', '.'], { cwd });
     const missing = await lint({ cwd, config: 'missing.yaml' }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ConfigError);
