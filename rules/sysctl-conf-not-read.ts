@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, type Location, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, evidenceOf, type Location, treeOf } from '../src/rule-api.js';
 
 /** Files systemd itself installs into the vendor sysctl.d directory. */
 const SYSTEMD_VENDOR_FILES = ['50-default.conf', '50-pid-max.conf', '50-coredump.conf'].flatMap((n) => [`/usr/lib/sysctl.d/${n}`, `/lib/sysctl.d/${n}`]);
@@ -63,7 +63,7 @@ export default defineRule({
         if (scope.kind !== 'host') return;
         const main = scope.hostFile('/etc/sysctl.conf');
         if (!main || (main.linkedFrom ?? []).length > 0) return;
-        const assignments = (main.parsed?.tree as SysctlRoot | undefined)?.children.filter((n) => n.type === 'assignment') ?? [];
+        const assignments = treeOf(main, 'sysctl', 'sysctl-dump')?.children.filter((n) => n.type === 'assignment') ?? [];
         if (assignments.length === 0 || !scope.hasHostPath('/etc/sysctl.d')) return;
         const evidence = systemdEvidence();
         if (!evidence) return;

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, type FactRoot, type Location, type Scope } from '../src/rule-api.js';
+import { defineRule, evidenceOf, type Location, type Scope, treeOf } from '../src/rule-api.js';
 
 /**
  * Keys the kubelet writes when it starts with `protectKernelDefaults: false`
@@ -29,7 +29,7 @@ const CONNTRACK_MAX = new Set(['net.netfilter.nf_conntrack_max', 'net.nf_conntra
 /** The host's CPU count with where it was read: `processor` lines of proc/cpuinfo, or lscpu's `CPU(s):`. */
 function cpuCount(scope: Scope): { cpus: number; evidence: Location } | undefined {
   for (const file of scope.filesOf('fact')) {
-    const tree = file.parsed!.tree as FactRoot;
+    const tree = treeOf(file, 'fact')!;
     if (tree.factKind === 'lscpu') {
       for (const line of tree.children) {
         const m = /^CPU\(s\):\s+(\d+)\s*$/.exec(line.value);
@@ -84,7 +84,7 @@ export default defineRule({
     ].join('\n\n'),
     severity: 'warning',
     precision: 'high',
-    languages: ['sysctl', 'sysctl-dump'],
+    languages: ['sysctl', 'sysctl-dump', 'fact'],
     messages: {
       drift: '`{{key}}` is configured as `{{configured}}` but is `{{live}}` on the running host: the file was changed and not applied since, or the value was changed at runtime',
       kubeProxy: '`{{key}}` is configured as `{{configured}}` but kube-proxy sets it to `{{live}}` when it starts ({{why}}); set it in kube-proxy\'s conntrack configuration, or stop setting it here',

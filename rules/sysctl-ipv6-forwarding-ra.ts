@@ -1,4 +1,4 @@
-import { defineRule, sysctlInt, type FactRoot, type Location, type Position, type SourceFile } from '../src/rule-api.js';
+import { defineRule, sysctlInt, type Location, type Position, type SourceFile, treeOf } from '../src/rule-api.js';
 
 /** An interface with a global IPv6 address the kernel configured from a router advertisement. */
 interface RaUplink {
@@ -102,7 +102,7 @@ function raUplinks(facts: SourceFile[]): RaUplink[] {
   const out: RaUplink[] = [];
   const seen = new Set<string>();
   for (const file of facts) {
-    const tree = file.parsed!.tree as FactRoot;
+    const tree = treeOf(file, 'fact')!;
     if (tree.factKind !== 'ip-address') continue;
     let iface: string | undefined;
     for (const line of tree.children) {

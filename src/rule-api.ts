@@ -3,7 +3,8 @@
  * and fact types, the tree types and the tree helpers — nothing of the CLI,
  * the formatters or the engine's internals.
  */
-export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors } from './engine/rule.js';
+export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors, type NodeSelector, type NodeOf } from './engine/rule.js';
+export { treeOf, type NodeTypes, type RootOf } from './languages/index.js';
 export { fleetHosts, kernelBefore, type HostSummary, type SysctlSummary, type CalicoSet, type EffectiveSetting, type FactSet, type Kernel, type LiveValue, type Scope, type SysctlSet } from './engine/scope.js';
 export type { CalicoView, CalicoNode, CalicoConfigMap, EnvVar, Installation, IPPool, FelixConfiguration, ValueRef } from './calico/view.js';
 export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, isSequence } from './parsers/data-tree.js';

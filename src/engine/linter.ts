@@ -209,6 +209,7 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
         }
         const file = d.file ?? current;
         if (!file) throw new Error(`rule ${rule.meta.id} reported outside a file without naming one`);
+        if (d.fix && !rule.meta.fixable) throw new MetaError(`rule ${rule.meta.id} reported a fix but its meta.fixable is false`);
         const configured = config.ruleSetting(rule.meta.id, file.absolutePath)?.severity ?? rule.meta.severity;
         if (configured === 'off') return;
         const levels: Severity[] = ['error', 'warning', 'note'];
@@ -231,6 +232,11 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
       visitors = rule.create(context);
     } catch (error) {
       results.add(internalError(rule, scope.files[0]?.path ?? scope.name, error, host));
+      continue;
+    }
+    const undeclared = Object.keys(visitors).find((selector) => selector !== 'scope' && !(rule.meta.languages as string[]).includes(selector.slice(0, selector.indexOf(':'))));
+    if (undeclared !== undefined) {
+      results.add(internalError(rule, scope.files[0]?.path ?? scope.name, new MetaError(`rule ${rule.meta.id} visits \`${undeclared}\` but its meta.languages does not declare that language`), host));
       continue;
     }
     for (const [selector, fn] of Object.entries(visitors)) {
@@ -276,6 +282,15 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
     current = undefined;
   }
   for (const h of scopeHandlers) call(h, undefined, undefined);
+}
+
+/**
+ * A rule broke its own `meta` (a fix without `meta.fixable`, a visitor for a
+ * language not in `meta.languages`): an internal error, which the meta-test
+ * (test/meta.test.ts) fails on.
+ */
+export class MetaError extends Error {
+  override name = 'MetaError';
 }
 
 function internalError(rule: Rule, file: string, error: unknown, host: string | undefined): Result {

@@ -2,7 +2,7 @@
  * The language registry: every language hostlint reads, in the order
  * classification tries them.
  */
-import type { LanguageId } from '../types.js';
+import type { LanguageId, SourceFile } from '../types.js';
 import { cni } from './cni.js';
 import { fact } from './fact.js';
 import { felix } from './felix.js';
@@ -28,4 +28,17 @@ export function languageOf(id: LanguageId): Language {
   const language = byId.get(id);
   if (!language) throw new Error(`unknown language ${id}`);
   return language;
+}
+
+/** The root node type of a language's tree. */
+export type RootOf<L extends LanguageId> = NodeTypes[L]['root'];
+
+/**
+ * A file's tree, typed by its language: undefined when the file was not
+ * parsed or its tree is of none of `languages`. What rules use instead of
+ * casting `file.parsed.tree`.
+ */
+export function treeOf<L extends LanguageId>(file: SourceFile, ...languages: L[]): RootOf<L> | undefined {
+  const tree = file.parsed?.tree;
+  return tree && (languages as LanguageId[]).includes(tree.language) ? (tree as RootOf<L>) : undefined;
 }
