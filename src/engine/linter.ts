@@ -16,7 +16,6 @@ import type {
   BaseNode,
   FileReport,
   LintReport,
-  Location,
   Position,
   Result,
   RuleMeta,
@@ -498,9 +497,4 @@ function norm(text: string): string {
 
 function fingerprint(r: Result, identity: string, normalizedLine: string, neighbour: string, occurrence: number): string {
   return createHash('sha256').update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
-}
-
-/** Helper for rules: a related location from evidence. */
-export function locationOf(file: string, position: Position | undefined, message: string): Location {
-  return { file, position: position ?? ZERO, message };
 }
