@@ -318,7 +318,7 @@ function groupAndFinish(carriers: Carriers, options: EngineOptions, usedRules: M
   const out: FileReport[] = [];
   for (const [path, list] of grouped) {
     const file = files.get(path);
-    const directives: Directive[] = file?.parsed ? parseDirectives(file.parsed.comments) : [];
+    const directives: Directive[] = file?.parsed ? parseDirectives(file.parsed.comments, languageOf(file.language).commentMarkers) : [];
     for (const r of list) {
       const d = directives.length ? suppressingDirective(directives, r) : undefined;
       if (d) {
