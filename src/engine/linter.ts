@@ -273,10 +273,20 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
         if (list) for (const h of list) call(h, node, file);
         if (Array.isArray(node.children)) for (const child of node.children) if (child && typeof child === 'object') walk(child as BaseNode);
       };
-      walk(file.parsed.tree);
-      // Comments of data trees live beside the tree.
-      const commentHandlers = handlers.get(`${prefix}comment`);
-      if (commentHandlers && languageOf(file.language).commentsBesideTree) for (const c of file.parsed.comments) for (const h of commentHandlers) call(h, c, file);
+      const language = languageOf(file.language);
+      const comments = file.parsed.comments;
+      // One traversal, run as the file's unified pipeline (the language's `hostlintRules` transformer).
+      file.vfile.data.hostlintVisit = (tree) => {
+        walk(tree);
+        // Comments of data trees live beside the tree.
+        const commentHandlers = handlers.get(`${prefix}comment`);
+        if (commentHandlers && language.commentsBesideTree) for (const c of comments) for (const h of commentHandlers) call(h, c, file);
+      };
+      try {
+        language.processor.runSync(file.parsed.tree, file.vfile);
+      } finally {
+        delete file.vfile.data.hostlintVisit;
+      }
     }
     current = undefined;
   }

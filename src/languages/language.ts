@@ -6,7 +6,8 @@
  * Every file goes through its language's `unified()` processor, built and
  * frozen once per language: `processor.parse(file.vfile)` runs the parser
  * plugin, which leaves the whole parse (tree, comments, syntax problems) on
- * the file's `data`.
+ * the file's `data`; `processor.runSync(tree, file.vfile)` runs the rules
+ * (the `hostlintRules` transformer).
  */
 import { unified, type Processor } from 'unified';
 import type { VFile } from 'vfile';
@@ -18,6 +19,8 @@ declare module 'vfile' {
     hostlintParse: ParseResult;
     /** Fact files: what the file holds (decides how it is read). */
     factKind: FactFileKind;
+    /** The engine's traversal of this file's tree for the rules of a scope (see `hostlintRules`). */
+    hostlintVisit: (tree: AnyRoot) => void;
   }
 }
 
@@ -66,7 +69,19 @@ export function parserPlugin<Root extends AnyRoot>(parse: (text: string, file: V
   };
 }
 
-/** The frozen processor of a language. */
+/**
+ * The rules' transformer: runs the engine's visitor dispatch for the scope
+ * being linted (set on `file.data.hostlintVisit` by linter.ts, since a rule's
+ * visitors belong to one scope while the processor is built once per
+ * language). Rules report onto the file's VFile; the tree is not changed.
+ */
+export function hostlintRules() {
+  return (tree: AnyRoot, file: VFile): undefined => {
+    file.data.hostlintVisit?.(tree);
+  };
+}
+
+/** The frozen processor of a language: its parser, then the rules' transformer. */
 export function processorOf<Root extends AnyRoot>(parse: (text: string, file: VFile) => ParseResult<Root>): Processor<Root> {
-  return unified().use(parserPlugin(parse)).freeze() as unknown as Processor<Root>;
+  return unified().use(parserPlugin(parse)).use(hostlintRules).freeze() as unknown as Processor<Root>;
 }

@@ -26,6 +26,16 @@ describe('per-file unified pipeline', () => {
     expect(LANGUAGES.map((l) => l.id)).toEqual(['sysctl', 'sysctl-dump', 'resolv', 'felix', 'cni', 'kube', 'fact']);
   });
 
+  it('running the processor runs the engine\'s traversal for the file (the rules\' transformer), leaving the tree as it was', () => {
+    const sysctl = languageOf('sysctl');
+    const file = new VFile({ path: 'etc/sysctl.conf', value: 'a = 1\n' });
+    const tree = sysctl.processor.parse(file);
+    const seen: string[] = [];
+    file.data.hostlintVisit = (t) => seen.push(`${t.type}:${t.children.length}`);
+    expect(sysctl.processor.runSync(tree, file)).toBe(tree);
+    expect(seen).toEqual(['root:1']);
+  });
+
   it('a file\'s VFile carries its parse errors and rule results, as VFileMessages', () => {
     const cwd = writeTree({
       'etc/sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\n',
