@@ -1,15 +1,4 @@
-import {
-  defineRule,
-  evidenceOf,
-  getItems,
-  getScalar,
-  liveValue,
-  loadsModule,
-  sysctlInt,
-  type CniRoot,
-  type Location,
-  type SourceFile,
-} from '../src/rule-api.js';
+import { defineRule, evidenceOf, getItems, getScalar, liveValue, loadsModule, sysctlInt, type CniRoot, type Location, type SourceFile, treeOf } from '../src/rule-api.js';
 
 const KEYS = ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables'] as const;
 
@@ -28,7 +17,7 @@ export default defineRule({
     ].join('\n\n'),
     severity: 'error',
     precision: 'medium',
-    languages: ['sysctl', 'sysctl-dump'],
+    languages: ['sysctl', 'sysctl-dump', 'cni', 'fact'],
     messages: {
       configured: '`{{key}} = {{value}}` on a Kubernetes node: traffic between pods on the same Linux bridge bypasses {{tables}}, so kube-proxy\'s Service rules do not apply to it; set it to 1',
       configuredNotBridged: '`{{key}} = {{value}}` on a Kubernetes node whose CNI plugin `{{cni}}` does not use a Linux bridge: harmless there, but pods on a bridge would bypass kube-proxy\'s {{tables}} rules',
@@ -114,7 +103,7 @@ export default defineRule({
         .filter((f) => (f.hostPath ?? '').startsWith('/etc/cni/net.d/'))
         .sort((a, b) => (a.hostPath! < b.hostPath! ? -1 : 1));
       const first: SourceFile | undefined = files[0];
-      const body = (first?.parsed?.tree as CniRoot | undefined)?.children[0]?.body;
+      const body = (first && treeOf(first, 'cni'))?.children[0]?.body;
       if (!first || !body) return undefined;
       const plugin = getItems(body, 'plugins')[0] ?? body;
       const node = getScalar(plugin, 'type');

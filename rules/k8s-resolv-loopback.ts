@@ -1,15 +1,4 @@
-import {
-  defineRule,
-  kubeletConfigFile,
-  kubeletResolvConf,
-  kubeletValue,
-  MAXNS,
-  parseNameserver,
-  podResolvFiles,
-  type Location,
-  type ResolvRoot,
-  type ResolvWordNode,
-} from '../src/rule-api.js';
+import { defineRule, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvRoot, type ResolvWordNode, treeOf } from '../src/rule-api.js';
 
 const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
@@ -60,7 +49,7 @@ export default defineRule({
     return {
       scope() {
         for (const p of podResolvFiles(scope)) {
-          const tree = p.file.parsed!.tree as ResolvRoot;
+          const tree = treeOf(p.file, 'resolv')!;
           // The kubelet's reading: every line whose first field is `nameserver`, the first 3 kept.
           const words: ResolvWordNode[] = [];
           for (const l of tree.children) {

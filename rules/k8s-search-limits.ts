@@ -1,15 +1,4 @@
-import {
-  defineRule,
-  kubeletConfigFile,
-  kubeletSearchLine,
-  kubeletValue,
-  podResolvFiles,
-  type Location,
-  type PodResolvFile,
-  type Position,
-  type ResolvRoot,
-  type ResolvWordNode,
-} from '../src/rule-api.js';
+import { defineRule, kubeletConfigFile, kubeletSearchLine, kubeletValue, podResolvFiles, type Location, type PodResolvFile, type Position, type ResolvRoot, type ResolvWordNode, treeOf } from '../src/rule-api.js';
 
 interface Options {
   legacy: boolean;
@@ -103,7 +92,7 @@ export default defineRule<'tooMany' | 'tooLong' | 'lineTooLong', Options>({
     }
 
     function check(p: PodResolvFile): void {
-      const line = kubeletSearchLine(p.file.parsed!.tree as ResolvRoot);
+      const line = kubeletSearchLine(treeOf(p.file, 'resolv')!);
       if (!line) return;
       const domains: Domain[] = line.args.flatMap((a) => (a.type === 'word' ? [{ node: a, name: a.value.replace(/\.$/, '') }] : []));
       if (domains.length === 0) return;

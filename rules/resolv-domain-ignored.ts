@@ -1,4 +1,4 @@
-import { defineRule, podResolvFiles, type ResolvDirectiveNode, type ResolvRoot } from '../src/rule-api.js';
+import { defineRule, podResolvFiles, type ResolvDirectiveNode, treeOf } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -43,7 +43,7 @@ export default defineRule({
     return {
       scope() {
         for (const p of podResolvFiles(context.scope)) {
-          const tree = p.file.parsed!.tree as ResolvRoot;
+          const tree = treeOf(p.file, 'resolv')!;
           if (tree.children.some((l) => l.type === 'directive' && l.name === 'search')) continue;
           // The list glibc uses: the last active `domain` line with a value.
           let last: ResolvDirectiveNode | undefined;

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kubeletResolvConf, type ResolvDirectiveNode, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kubeletResolvConf, type ResolvDirectiveNode, type ResolvRoot, type SourceFile, treeOf } from '../src/rule-api.js';
 
 interface Options {
   allow: string[];
@@ -61,7 +61,7 @@ export default defineRule<'inherited', Options>({
       const allow = new Set((context.optionsFor(file).allow ?? []).map(norm));
       const facts = context.scope.facts(file);
       if (!(facts.kubernetesNode.known && facts.kubernetesNode.value)) return;
-      const tree = file.parsed!.tree as ResolvRoot;
+      const tree = treeOf(file, 'resolv')!;
       let last: ResolvDirectiveNode | undefined;
       for (const line of tree.children) if (line.type === 'directive' && line.name === 'search') last = line;
       if (!last) return;

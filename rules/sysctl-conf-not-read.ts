@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, systemdEvidence, type Location, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, evidenceOf, systemdEvidence, type Location, type SysctlRoot, treeOf } from '../src/rule-api.js';
 
 /** Kernels of distributions whose systemd 219 carries "sysctl: bring back /etc/sysctl.conf" (RHEL/CentOS 7, Amazon Linux 2). */
 const READS_SYSCTL_CONF = /\.el7(?:[._]|$)|\.amzn2\./;
@@ -59,7 +59,7 @@ export default defineRule({
         // A host's /etc/sysctl.conf (none in the repository).
         const main = scope.hostFile('/etc/sysctl.conf');
         if (!main || (main.linkedFrom ?? []).length > 0) return;
-        const assignments = (main.parsed?.tree as SysctlRoot | undefined)?.children.filter((n) => n.type === 'assignment') ?? [];
+        const assignments = treeOf(main, 'sysctl', 'sysctl-dump')?.children.filter((n) => n.type === 'assignment') ?? [];
         if (assignments.length === 0 || !scope.hasHostPath('/etc/sysctl.d')) return;
         const evidence = systemdEvidence(scope);
         if (!evidence) return;

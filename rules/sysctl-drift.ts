@@ -1,4 +1,4 @@
-import { cpuCount, defineRule, evidenceOf, liveValue, type Location, type Scope } from '../src/rule-api.js';
+import { cpuCount, defineRule, evidenceOf, liveValue, type Location, type Scope, treeOf } from '../src/rule-api.js';
 
 /**
  * Keys the kubelet writes when it starts with `protectKernelDefaults: false`
@@ -66,7 +66,7 @@ export default defineRule({
     ].join('\n\n'),
     severity: 'warning',
     precision: 'high',
-    languages: ['sysctl', 'sysctl-dump'],
+    languages: ['sysctl', 'sysctl-dump', 'fact'],
     messages: {
       drift: '`{{key}}` is configured as `{{configured}}` but is `{{live}}` on the running host: the file was changed and not applied since, or the value was changed at runtime',
       kubeProxy: '`{{key}}` is configured as `{{configured}}` but kube-proxy sets it to `{{live}}` when it starts ({{why}}); set it in kube-proxy\'s conntrack configuration, or stop setting it here',

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kernelBefore, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kernelBefore, treeOf } from '../src/rule-api.js';
 
 /** Keys removed from the kernel, with the first release without them and the change that removed them. */
 // A Map: keys come from untrusted files (`constructor`, `__proto__` are keys like any other).
@@ -55,7 +55,7 @@ export default defineRule({
         for (const set of scope.sysctlSets()) {
           const facts = scope.facts(set.anchor);
           for (const file of set.files) {
-            for (const a of (file.parsed!.tree as SysctlRoot).children) {
+            for (const a of treeOf(file, 'sysctl', 'sysctl-dump')!.children) {
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
               const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));

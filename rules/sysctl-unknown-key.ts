@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot, treeOf } from '../src/rule-api.js';
 
 /**
  * Keys (and values) that first appeared in a kernel release, with the change
@@ -83,7 +83,7 @@ export default defineRule({
         for (const set of scope.sysctlSets()) {
           const kernel = scope.facts(set.anchor).kernel;
           for (const file of set.files) {
-            for (const a of (file.parsed!.tree as SysctlRoot).children) {
+            for (const a of treeOf(file, 'sysctl', 'sysctl-dump')!.children) {
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
               const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));

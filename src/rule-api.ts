@@ -3,7 +3,8 @@
  * and fact types, the tree types and the tree helpers — nothing of the CLI,
  * the formatters or the engine's internals.
  */
-export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors } from './engine/rule.js';
+export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Visitors, type NodeSelector, type NodeOf } from './engine/rule.js';
+export { treeOf, type NodeTypes, type RootOf } from './languages/index.js';
 export type { RuleScope as Scope, SysctlSet, EffectiveSetting, LiveValue } from './engine/scope.js';
 // The fact API (src/facts/): each fact through its provider's accessor, computed once per scope.
 export type { FactSet, Kernel } from './facts/provider.js';

@@ -295,6 +295,11 @@ export interface SourceFile {
   factKind?: FactFileKind;
   /** Other host paths that are symlinks to this file (`/etc/sysctl.d/99-sysctl.conf`). */
   linkedFrom?: string[];
+  /**
+   * The file as unified sees it: parsed by its language's processor
+   * (src/engine/parse.ts), and the one carrier of the file's messages (every
+   * finding is a `VFileMessage` on it, src/engine/message.ts).
+   */
   vfile: VFile;
   /** The text after BOM removal. */
   text: string;
@@ -348,7 +353,11 @@ export interface Suppression {
   location?: Location;
 }
 
-/** A finding, VFileMessage-compatible in its core fields. */
+/**
+ * A finding as formatters read it. The engine makes each one a `VFileMessage`
+ * (src/engine/message.ts) on its file's `VFile`; results from a worker or a
+ * baseline are plain objects of this shape.
+ */
 export interface Result {
   ruleId: string;
   severity: Severity;

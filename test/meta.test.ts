@@ -12,19 +12,20 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
 import { ruleMarkdown } from '../src/docs/render.js';
+import type { Result } from '../src/types.js';
 import { allResults, lintDir, writeTree } from './helpers/lint.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const rulesDir = fileURLToPath(new URL('../rules/', import.meta.url));
 const fixturesDir = fileURLToPath(new URL('../fixtures/rules/', import.meta.url));
 
-/** Every message a rule produced over its fixtures and examples. */
-function producedMessages(id: string): string[] {
-  const messages: string[] = [];
+/** Every result of linting a rule's fixtures and examples (every rule runs). */
+function fixtureResults(id: string): Result[] {
+  const messages: Result[] = [];
   const dir = path.join(fixturesDir, id);
   if (existsSync(dir)) {
     for (const kase of readdirSync(dir)) {
-      messages.push(...allResults(lintDir(path.join(dir, kase))).filter((r) => r.ruleId === id).map((r) => r.message));
+      messages.push(...allResults(lintDir(path.join(dir, kase))));
     }
   }
   const rule = rules.find((r) => r.meta.id === id)!;
@@ -33,9 +34,14 @@ function producedMessages(id: string): string[] {
     if (ex.facts) config.facts = ex.facts;
     if (ex.options) config.rules = { [id]: [rule.meta.severity, ex.options] };
     const cwd = writeTree({ ...(ex.files ?? {}), [ex.filename]: ex.code, '.hostlint.yaml': stringify(config) });
-    messages.push(...allResults(lintDir(cwd)).filter((r) => r.ruleId === id).map((r) => r.message));
+    messages.push(...allResults(lintDir(cwd)));
   }
   return messages;
+}
+
+/** Every message a rule produced over its fixtures and examples. */
+function producedMessages(results: Result[], id: string): string[] {
+  return results.filter((r) => r.ruleId === id).map((r) => r.message);
 }
 
 function templateRegExp(template: string): RegExp {
@@ -107,11 +113,20 @@ describe.each(rules.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     for (const s of meta.sources) expect(md).toContain(s.url);
   });
 
+  let results: Result[] | undefined;
+  const resultsOf = () => (results ??= fixtureResults(id));
+
   it('has every message exercised by a fixture or an example', () => {
-    const produced = producedMessages(id);
+    const produced = producedMessages(resultsOf(), id);
     for (const [messageId, template] of Object.entries(meta.messages) as Array<[string, string]>) {
       const re = templateRegExp(template);
       expect(produced.some((m) => re.test(m)), `message \`${messageId}\` is never produced`).toBe(true);
     }
+  });
+
+  it('keeps to its meta over its fixtures and examples: no fix unless meta.fixable, no visitor for a language meta.languages does not declare', () => {
+    // The engine turns either breach into an internal-error result (linter.ts, MetaError); every rule runs over every case here.
+    const breaches = resultsOf().filter((r) => r.ruleId === 'internal-error' && /meta\.(fixable|languages)/.test(r.message));
+    expect(breaches.map((r) => r.message)).toEqual([]);
   });
 });

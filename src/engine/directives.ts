@@ -24,9 +24,15 @@ export interface Directive {
 
 const DIRECTIVE = /^\s*hostlint-(disable-next-line|disable-line|disable|enable)(?=\s|$)(.*)$/;
 
-export function parseDirectives(comments: CommentNode[]): Directive[] {
+/**
+ * The directives among a file's comments: those written after one of the
+ * language's comment markers (its directive comment syntax, src/languages/).
+ */
+export function parseDirectives(comments: CommentNode[], markers: readonly string[]): Directive[] {
   const out: Directive[] = [];
+  if (markers.length === 0) return out;
   for (const c of comments) {
+    if (!markers.includes(c.marker)) continue;
     const m = DIRECTIVE.exec(c.value);
     if (!m) continue;
     const [body, reason] = splitReason(m[2]!);

@@ -14,7 +14,7 @@
 import { VFile } from 'vfile';
 import type { Fix, LintReport, SourceFile } from '../types.js';
 import { runScopes, type EngineOptions, type LoadDiagnostic } from './linter.js';
-import { parseText } from './load.js';
+import { parseSourceFile } from './parse.js';
 import type { Scope } from './scope.js';
 
 export const MAX_FIX_PASSES = 10;
@@ -174,7 +174,7 @@ export function lintAndFix(scopes: Scope[], diagnostics: LoadDiagnostic[], optio
 function setText(file: SourceFile, text: string): void {
   file.text = text;
   file.vfile = new VFile({ path: file.path, value: text });
-  file.parsed = parseText(text, file.language, file.factKind);
+  parseSourceFile(file);
 }
 
 function hostOf(scopes: Scope[], file: SourceFile): string | undefined {

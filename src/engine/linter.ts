@@ -2,24 +2,29 @@
  * The engine: scopes in, results out. It knows nothing of the command line or
  * of output formats.
  *
- *   load (discover.ts) → parse (parse.ts) → one traversal per file dispatching
- *   node visitors, then scope visitors → report choke point → directives →
- *   fingerprints → LintReport.
+ *   load (load.ts: discover, read, parse each file through its language's
+ *   unified processor, parse.ts) → per scope, one traversal per file
+ *   dispatching node visitors, then scope visitors → every finding a
+ *   `VFileMessage` on its file's `VFile` (message.ts) → per VFile: directives,
+ *   snippets, fingerprints → the LintReport formatters read (the one choke
+ *   point where VFiles become the report).
  */
 import { createHash, type Hash } from 'node:crypto';
+import { VFile } from 'vfile';
 import type { Config } from '../config/load.js';
 import type {
   BaseNode,
   FileReport,
   LintReport,
-  Location,
   Position,
   Result,
   RuleMeta,
   Severity,
   SourceFile,
 } from '../types.js';
+import { languageOf } from '../languages/index.js';
 import { lineIndexFor } from '../parsers/line-index.js';
+import { createMessage, type LintMessage } from './message.js';
 import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
@@ -57,10 +62,61 @@ const ZERO: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 
 /** Results reported at a line of a file outside the scope (`ReportDescriptor.at`): the line's text and the file's identity. */
 const elsewhere = new WeakMap<Result, { line?: string; text: string; identity: string }>();
 
+/**
+ * The VFiles of a run, by display path: each file's own, and one for every
+ * other path a message names (a file that could not be read, a host's file
+ * known only from its summary). Each is the one carrier of its file's messages.
+ */
+class Carriers {
+  readonly byPath = new Map<string, VFile>();
+  readonly files = new Map<string, SourceFile>();
+  readonly hosts = new Map<string, string | undefined>();
+
+  constructor(scopes: Scope[]) {
+    for (const s of scopes) {
+      for (const f of s.files) {
+        // A run starts with the file's messages cleared (--fix runs the rules again).
+        f.vfile.messages = [];
+        this.register(f, s);
+      }
+    }
+  }
+
+  private register(f: SourceFile, s: Scope): void {
+    this.byPath.set(f.path, f.vfile);
+    this.files.set(f.path, f);
+    this.hosts.set(f.path, s.kind === 'host' ? s.name : undefined);
+  }
+
+  /**
+   * Files a scope read while the rules ran (`/proc/sys` values are read on
+   * demand): their messages, put on a VFile by path so far, move to the file's own.
+   */
+  adopt(scopes: Scope[]): void {
+    for (const s of scopes) {
+      for (const f of s.files) {
+        if (this.files.has(f.path)) continue;
+        const loose = this.byPath.get(f.path);
+        f.vfile.messages = loose ? loose.messages : [];
+        this.register(f, s);
+      }
+    }
+  }
+
+  /** Put a finding on the VFile of the file it names. */
+  add(result: Result & { fatal?: boolean }): LintMessage {
+    const message = createMessage(result);
+    let vfile = this.byPath.get(result.file);
+    if (!vfile) this.byPath.set(result.file, (vfile = new VFile(result.file === '' ? undefined : { path: result.file })));
+    vfile.messages.push(message);
+    return message;
+  }
+}
+
 /** Apply every enabled rule to every scope and assemble the report. */
 export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], options: EngineOptions): LintReport {
   const { config } = options;
-  const results: Result[] = [];
+  const results = new Carriers(scopes);
   const usedRules = new Map<string, RuleMeta>();
   // One join for every scope: the run's hosts as summaries (given, or summarised from the host scopes on first use).
   const run = runHosts(scopes, options.cluster);
@@ -73,7 +129,7 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   for (const rule of enabled) usedRules.set(rule.meta.id, rule.meta);
 
   for (const d of loadDiagnostics) {
-    results.push({ ruleId: d.ruleId, severity: d.severity ?? 'error', message: d.message, file: d.file, position: d.position ?? ZERO, related: [], host: d.host });
+    results.add({ ruleId: d.ruleId, severity: d.severity ?? 'error', message: d.message, file: d.file, position: d.position ?? ZERO, related: [], host: d.host });
     usedRules.set(d.ruleId, builtinMetas[d.ruleId]!);
   }
 
@@ -82,14 +138,15 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
     // Parse errors first: they are results of the file, not of a rule.
     for (const file of scope.files) {
       for (const p of file.parsed?.problems ?? []) {
-        results.push({ ruleId: PARSE_ERROR, severity: 'error', message: p.message, file: file.path, position: p.position, related: [], host });
+        results.add({ ruleId: PARSE_ERROR, severity: 'error', message: p.message, file: file.path, position: p.position, related: [], host, fatal: true });
         usedRules.set(PARSE_ERROR, builtinMetas[PARSE_ERROR]!);
       }
     }
     runRulesOnScope(scope, enabled, options, results, host);
   }
 
-  const byFile = groupAndFinish(results, scopes, options, usedRules);
+  results.adopt(scopes);
+  const byFile = groupAndFinish(results, options, usedRules);
   let errorCount = 0;
   let warningCount = 0;
   let noteCount = 0;
@@ -113,7 +170,7 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   };
 }
 
-function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, results: Result[], host: string | undefined): void {
+function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, results: Carriers, host: string | undefined): void {
   const { config } = options;
   type Handler = { rule: Rule; fn: (node: unknown, file: SourceFile) => void };
   const handlers = new Map<string, Handler[]>();
@@ -136,7 +193,7 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
           if (configured === 'off') return;
           const levels: Severity[] = ['error', 'warning', 'note'];
           const severity = levels[Math.min(levels.indexOf(configured) + Math.max(0, d.demote ?? 0), 2)]!;
-          const result: Result = {
+          const result = results.add({
             ruleId: rule.meta.id,
             severity,
             message: fillMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
@@ -144,19 +201,19 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
             position: d.at.position,
             related: d.related ?? [],
             host: d.at.host,
-          };
+          });
           elsewhere.set(result, { ...(d.at.line !== undefined ? { line: d.at.line } : {}), text: d.at.line ?? d.at.key ?? result.message, identity: `${d.at.host}:${d.at.hostPath ?? d.at.file}` });
-          results.push(result);
           return;
         }
         const file = d.file ?? current;
         if (!file) throw new Error(`rule ${rule.meta.id} reported outside a file without naming one`);
+        if (d.fix && !rule.meta.fixable) throw new MetaError(`rule ${rule.meta.id} reported a fix but its meta.fixable is false`);
         const configured = config.ruleSetting(rule.meta.id, file.absolutePath)?.severity ?? rule.meta.severity;
         if (configured === 'off') return;
         const levels: Severity[] = ['error', 'warning', 'note'];
         const severity = levels[Math.min(levels.indexOf(configured) + Math.max(0, d.demote ?? 0), 2)]!;
         const position = d.node?.position ?? d.position ?? ZERO;
-        results.push({
+        results.add({
           ruleId: rule.meta.id,
           severity,
           message: fillMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
@@ -172,7 +229,12 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
     try {
       visitors = rule.create(context);
     } catch (error) {
-      results.push(internalError(rule, scope.files[0]?.path ?? scope.name, error, host));
+      results.add(internalError(rule, scope.files[0]?.path ?? scope.name, error, host));
+      continue;
+    }
+    const undeclared = Object.keys(visitors).find((selector) => selector !== 'scope' && !(rule.meta.languages as string[]).includes(selector.slice(0, selector.indexOf(':'))));
+    if (undeclared !== undefined) {
+      results.add(internalError(rule, scope.files[0]?.path ?? scope.name, new MetaError(`rule ${rule.meta.id} visits \`${undeclared}\` but its meta.languages does not declare that language`), host));
       continue;
     }
     for (const [selector, fn] of Object.entries(visitors)) {
@@ -194,7 +256,7 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
       h.fn(node, file as SourceFile);
     } catch (error) {
       failed.add(h.rule);
-      results.push(internalError(h.rule, file?.path ?? scope.files[0]?.path ?? scope.name, error, host));
+      results.add(internalError(h.rule, file?.path ?? scope.files[0]?.path ?? scope.name, error, host));
     }
   };
 
@@ -210,15 +272,33 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
         if (list) for (const h of list) call(h, node, file);
         if (Array.isArray(node.children)) for (const child of node.children) if (child && typeof child === 'object') walk(child as BaseNode);
       };
-      walk(file.parsed.tree);
-      if (handlers.has(`${prefix}comment`)) {
+      const language = languageOf(file.language);
+      const comments = file.parsed.comments;
+      // One traversal, run as the file's unified pipeline (the language's `hostlintRules` transformer).
+      file.vfile.data.hostlintVisit = (tree) => {
+        walk(tree);
         // Comments of data trees live beside the tree.
-        if (file.language === 'kube') for (const c of file.parsed.comments) for (const h of handlers.get(`${prefix}comment`)!) call(h, c, file);
+        const commentHandlers = handlers.get(`${prefix}comment`);
+        if (commentHandlers && language.commentsBesideTree) for (const c of comments) for (const h of commentHandlers) call(h, c, file);
+      };
+      try {
+        language.processor.runSync(file.parsed.tree, file.vfile);
+      } finally {
+        delete file.vfile.data.hostlintVisit;
       }
     }
     current = undefined;
   }
   for (const h of scopeHandlers) call(h, undefined, undefined);
+}
+
+/**
+ * A rule broke its own `meta` (a fix without `meta.fixable`, a visitor for a
+ * language not in `meta.languages`): an internal error, which the meta-test
+ * (test/meta.test.ts) fails on.
+ */
+export class MetaError extends Error {
+  override name = 'MetaError';
 }
 
 function internalError(rule: Rule, file: string, error: unknown, host: string | undefined): Result {
@@ -234,30 +314,20 @@ function internalError(rule: Rule, file: string, error: unknown, host: string | 
   };
 }
 
-/** Directives, snippets, fingerprints, ordering. */
-function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptions, usedRules: Map<string, RuleMeta>): FileReport[] {
-  const files = new Map<string, SourceFile>();
-  const hosts = new Map<string, string | undefined>();
-  for (const s of scopes) {
-    for (const f of s.files) {
-      files.set(f.path, f);
-      hosts.set(f.path, s.kind === 'host' ? s.name : undefined);
-    }
-  }
-  const grouped = new Map<string, Result[]>();
-  for (const r of results) {
-    const list = grouped.get(r.file) ?? [];
-    list.push(r);
-    grouped.set(r.file, list);
-  }
-  // Files with directives but no results still need their unused directives reported.
+/** Directives, snippets, fingerprints, ordering: each VFile's messages become its FileReport. */
+function groupAndFinish(carriers: Carriers, options: EngineOptions, usedRules: Map<string, RuleMeta>): FileReport[] {
+  const { files, hosts } = carriers;
   const unusedSeverity = options.reportUnusedDisableDirectives ?? 'off';
-  for (const f of files.values()) if (!grouped.has(f.path) && unusedSeverity !== 'off' && f.parsed?.comments.length) grouped.set(f.path, []);
+  const grouped = new Map<string, Result[]>();
+  for (const [path, vfile] of carriers.byPath) {
+    // Files with directives but no results still need their unused directives reported.
+    if (vfile.messages.length > 0 || (unusedSeverity !== 'off' && files.get(path)?.parsed?.comments.length)) grouped.set(path, vfile.messages as LintMessage[]);
+  }
 
   const out: FileReport[] = [];
   for (const [path, list] of grouped) {
     const file = files.get(path);
-    const directives: Directive[] = file?.parsed ? parseDirectives(file.parsed.comments) : [];
+    const directives: Directive[] = file?.parsed ? parseDirectives(file.parsed.comments, languageOf(file.language).commentMarkers) : [];
     for (const r of list) {
       const d = directives.length ? suppressingDirective(directives, r) : undefined;
       if (d) {
@@ -271,13 +341,13 @@ function groupAndFinish(results: Result[], scopes: Scope[], options: EngineOptio
         if (d.kind === 'enable') continue;
         for (const id of d.rules ?? []) {
           if (!known.has(id)) {
-            list.push(unusedResult(path, d.position, unusedSeverity, 'unknownRule', { ruleId: id, suggestion: didYouMean(id, known) }, hosts.get(path)));
+            carriers.add(unusedResult(path, d.position, unusedSeverity, 'unknownRule', { ruleId: id, suggestion: didYouMean(id, known) }, hosts.get(path))); // onto `list`, the VFile's messages
           }
         }
         const unused = d.rules === null ? (d.used.size === 0 ? [''] : []) : d.rules.filter((id) => known.has(id) && !d.used.has(id));
         if (unused.length) {
           const from = unused[0] === '' ? '' : ` from ${unused.map((u) => `\`${u}\``).join(', ')}`;
-          list.push(unusedResult(path, d.position, unusedSeverity, 'unused', { from }, hosts.get(path)));
+          carriers.add(unusedResult(path, d.position, unusedSeverity, 'unused', { from }, hosts.get(path)));
         }
       }
       if (list.some((r) => r.ruleId === UNUSED_DIRECTIVE)) usedRules.set(UNUSED_DIRECTIVE, builtinMetas[UNUSED_DIRECTIVE]!);
@@ -350,7 +420,7 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[], host: s
   const at = lineIndexFor(file.text, file.parsed?.tree);
   // A host's file is identified by the host and its path on the host, not by where the snapshot lies.
   const identity = host !== undefined && file.hostPath !== undefined ? `${host}:${file.hostPath}` : file.path;
-  const withNeighbour = file.language === 'kube' || file.language === 'cni';
+  const withNeighbour = languageOf(file.language).fingerprintNeighbour;
   // Everything that depends on the whole line is computed once per line, so
   // that many results on one long line cost O(result) each, not O(line).
   interface LineInfo {
@@ -436,9 +506,4 @@ function norm(text: string): string {
 
 function fingerprint(r: Result, identity: string, normalizedLine: string, neighbour: string, occurrence: number): string {
   return createHash('sha256').update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
-}
-
-/** Helper for rules: a related location from evidence. */
-export function locationOf(file: string, position: Position | undefined, message: string): Location {
-  return { file, position: position ?? ZERO, message };
 }

@@ -6,12 +6,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/load.js';
-import { parseCni } from '../parsers/json.js';
-import { parseFactFile } from '../parsers/fact.js';
-import { parseFelix } from '../parsers/felix.js';
-import { parseResolv } from '../parsers/resolv.js';
-import { parseSysctl } from '../parsers/sysctl.js';
-import { parseKube } from '../parsers/yaml.js';
+import { parseSourceFile } from './parse.js';
 import type { FactFileKind, KubeRoot, LanguageId, ParseResult, SourceFile } from '../types.js';
 import { IGNORED_FILE, IGNORED_FILE_MESSAGE, PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { ignorePatternMatcher, walkDirectory } from './discover.js';
@@ -20,6 +15,8 @@ import { classifyHostPath, classifyRepoPath } from './classify.js';
 import type { LoadDiagnostic } from './linter.js';
 import { cannotRead, specialFileKind, decode, DEFAULT_MAX_FILE_BYTES, overLimitReason, readRegularFile, sourceFile } from './read.js';
 import { Scope } from './scope.js';
+
+export { parseText } from './parse.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
 
@@ -94,34 +91,6 @@ export function isReported(filter: ReportFilter | undefined, file: string): bool
   const under = (p: string, dir: string) => dir === '.' || p === dir || p.startsWith(dir + '/');
   if (!filter.roots.some((root) => under(file, root))) return true;
   return filter.selected.some((sel) => under(file, sel));
-}
-
-/** Parse text in a language; a parser failure becomes a problem, never an exception. */
-export function parseText(text: string, language: LanguageId, factKind?: FactFileKind): ParseResult {
-  try {
-    switch (language) {
-      case 'sysctl':
-      case 'sysctl-dump':
-        return parseSysctl(text, language);
-      case 'resolv':
-        return parseResolv(text);
-      case 'kube':
-        return parseKube(text);
-      case 'cni':
-        return parseCni(text);
-      case 'felix':
-        return parseFelix(text);
-      case 'fact':
-        return parseFactFile(text, factKind ?? 'osrelease');
-    }
-  } catch (error) {
-    const message = `Parser failed: ${error instanceof Error ? error.message : String(error)}`;
-    return {
-      tree: parseFactFile('', 'osrelease').tree,
-      problems: [{ message, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } }],
-      comments: [],
-    };
-  }
 }
 
 /** Relative display path with forward slashes. */
@@ -293,15 +262,14 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     if (from) from.found = true;
     const t = read();
     if (t === undefined) continue;
-    const parsed = parseText(t, cls.language);
+    const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
+    parseSourceFile(file);
     // Templates and Kustomize patches are not objects until rendered: one note, no rules.
-    const note = cls.language === 'kube' ? unrenderedNote({ abs, rel, cwd, text: t, tree: parsed.tree as KubeRoot, kustomize }) : undefined;
+    const note = cls.language === 'kube' ? unrenderedNote({ abs, rel, cwd, text: t, tree: file.parsed!.tree as KubeRoot, kustomize }) : undefined;
     if (note) {
       diagnostics.push(note);
       continue;
     }
-    const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
-    file.parsed = parsed;
     if (chart !== undefined && cls.language === 'kube') file.chart = chart;
     files.push(file);
   }
@@ -491,7 +459,7 @@ export function loadSnapshot(
     }
     const file = sourceFile({ path: display(resolved.hostPath), absolutePath: resolved.absolute, hostPath: resolved.hostPath, language: cls.language, text: d.text });
     file.factKind = cls.factKind;
-    file.parsed = parseText(d.text, cls.language, cls.factKind);
+    parseSourceFile(file);
     byResolved.set(resolved.hostPath, file);
     files.push(file);
     return file;

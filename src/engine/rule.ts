@@ -7,6 +7,7 @@
  * file; the `scope` key is called once, after the files, for checks over facts.
  */
 import type { BaseNode, Fix, Location, Position, RuleMeta, SourceFile } from '../types.js';
+import type { NodeTypes } from '../languages/index.js';
 import type { RuleScope } from './scope.js';
 
 export interface ReportDescriptor<M extends string> {
@@ -48,11 +49,25 @@ export interface RuleContext<M extends string = string, O = Record<string, unkno
   report(descriptor: ReportDescriptor<M>): void;
 }
 
-// eslint-style visitor map: node visitors get (node, file); `scope` gets no argument.
+/** `"<language>:<node type>"` for every node type of every language in the registry (src/languages/). */
+export type NodeSelector = {
+  [L in keyof NodeTypes & string]: `${L}:${keyof NodeTypes[L] & string}`;
+}[keyof NodeTypes & string];
+
+/** The node a selector's visitor gets: `"sysctl:assignment"` → `SysctlAssignmentNode`. */
+export type NodeOf<S extends NodeSelector> = S extends `${infer L}:${infer T}`
+  ? L extends keyof NodeTypes
+    ? T extends keyof NodeTypes[L]
+      ? NodeTypes[L][T]
+      : never
+    : never
+  : never;
+
+// eslint-style visitor map: node visitors get (node, file) with the node typed by its selector; `scope` gets no argument.
 export type Visitors = {
   scope?: () => void;
 } & {
-  [selector: `${string}:${string}`]: ((node: any, file: SourceFile) => void) | undefined;
+  [S in NodeSelector]?: (node: NodeOf<S>, file: SourceFile) => void;
 };
 
 export interface Rule<M extends string = string, O = any> {

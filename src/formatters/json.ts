@@ -16,7 +16,7 @@
  *     },
  *     "results": [           // flattened, in file order, then the engine's order
  *       {
- *         "ruleId": "no-tcp-tw-recycle",
+ *         "ruleId": "sysctl-tw-recycle",
  *         "severity": "error",          // "error" | "warning" | "note"
  *         "message": "…",
  *         "file": "etc/sysctl.conf",    // relative to the working directory, "/" separators

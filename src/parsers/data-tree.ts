@@ -78,25 +78,6 @@ export function getItems(node: DataNode | null | undefined, ...keys: Array<strin
   return isSequence(found) ? found.children : [];
 }
 
-/** Depth-first iteration over a data node and all its descendants (keys included). */
-export function* walkData(node: DataNode | null | undefined): Generator<DataNode> {
-  if (node == null) return;
-  const stack: DataNode[] = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    yield n;
-    if (n.type === 'mapping') {
-      for (let i = n.children.length - 1; i >= 0; i--) {
-        const pair = n.children[i]!;
-        if (pair.value) stack.push(pair.value);
-        stack.push(pair.key);
-      }
-    } else if (n.type === 'sequence') {
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
-    }
-  }
-}
-
 /**
  * Map a span `[start, end)` of a scalar's parsed string value back to FILE
  * offsets. Returns `undefined` when the mapping cannot be established exactly.

@@ -19,12 +19,3 @@ export function parseFactFile(text: string, factKind: FactFileKind): ParseResult
     comments: [],
   };
 }
-
-/** The span of the first non-blank token sequence of a line node (trimmed). */
-export function trimmedSpan(text: string, start: number, end: number): [number, number] {
-  let s = start;
-  let e = end;
-  while (s < e && /\s/.test(text[s]!)) s++;
-  while (e > s && /\s/.test(text[e - 1]!)) e--;
-  return [s, e];
-}
