@@ -2,6 +2,7 @@ import {
   CNI_TITLE,
   cniConfigs,
   defineRule,
+  ORIGIN,
   hostCniFacts,
   mtuSettings,
   type CniName,
@@ -60,7 +61,6 @@ function clusterObservations(scope: Scope): Observation[] {
     .flatMap((h) => observations(h.name, h.cni));
 }
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

@@ -1,5 +1,6 @@
 import {
   defineRule,
+  ORIGIN,
   kubeletConfigValue,
   parseNameserver,
   podResolvFiles,
@@ -9,7 +10,6 @@ import {
   type ResolvWordNode,
 } from '../src/rule-api.js';
 
-const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, type Location, type SysctlRoot } from '../src/rule-api.js';
+import { defineRule, ORIGIN, evidenceOf, type Location, type SysctlRoot } from '../src/rule-api.js';
 
 /** Files systemd itself installs into the vendor sysctl.d directory. */
 const SYSTEMD_VENDOR_FILES = ['50-default.conf', '50-pid-max.conf', '50-coredump.conf'].flatMap((n) => [`/usr/lib/sysctl.d/${n}`, `/lib/sysctl.d/${n}`]);
@@ -83,8 +83,7 @@ export default defineRule({
       }
       const marker = SYSTEMD_MARKERS.find((m) => scope.hasHostPath(m));
       if (!marker) return undefined;
-      const zero = { line: 1, column: 1, offset: 0 };
-      return { file: `${scope.displayRoot()}${marker}`, position: { start: zero, end: zero }, message: `\`${marker}\` exists: the host runs systemd` };
+      return { file: `${scope.displayRoot()}${marker}`, position: ORIGIN, message: `\`${marker}\` exists: the host runs systemd` };
     }
   },
 });

@@ -14,9 +14,10 @@ export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, 
 export { goRegExp, type GoRegExp } from './util/go-regexp.js';
 export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithoutDataplane, largestOverhead, mtuSettings, type Encap, type Encapsulations, type MtuSetting } from './calico/mtu.js';
 
-import type { Evidence, Fact, Location, Position } from './types.js';
+import type { Evidence, Fact, Location } from './types.js';
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+export { ORIGIN } from './util/position.js';
+import { ORIGIN } from './util/position.js';
 
 /** Related locations from a fact's evidence (nothing for an unknown fact). */
 export function evidenceOf(fact: Fact<unknown>): Location[] {

@@ -22,6 +22,7 @@ import { cannotRead, specialFileKind, decode, DEFAULT_MAX_FILE_BYTES, overLimitR
 import { Scope } from './scope.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
+import { ORIGIN } from '../util/position.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -118,7 +119,7 @@ export function parseText(text: string, language: LanguageId, factKind?: FactFil
     const message = `Parser failed: ${error instanceof Error ? error.message : String(error)}`;
     return {
       tree: parseFactFile('', 'osrelease').tree,
-      problems: [{ message, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } }],
+      problems: [{ message, position: ORIGIN }],
       comments: [],
     };
   }

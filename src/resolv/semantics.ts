@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { getScalar } from '../parsers/data-tree.js';
 import type { Evidence, Fact, KubeRoot, Location, ResolvDirectiveNode, ResolvRoot, ResolvWordNode, ScalarNode, SourceFile } from '../types.js';
 import type { Scope } from '../engine/scope.js';
+import { ORIGIN } from '../util/position.js';
 
 /** glibc's MAXNS (resolv.h), also musl's and the kubelet's limit. */
 export const MAXNS = 3;
@@ -269,4 +270,3 @@ export function hasKubeletConfig(scope: Scope): boolean {
   return !!tree?.children.some((d) => d.kind === 'KubeletConfiguration');
 }
 
-const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
