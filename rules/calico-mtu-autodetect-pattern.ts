@@ -2,6 +2,7 @@ import {
   calicoSets,
   clusterHosts,
   defineRule,
+  ORIGIN,
   envValue,
   evidenceOf,
   getScalar,
@@ -58,7 +59,6 @@ function check(host: string, facts: HostCalicoFacts, pattern: Pattern): { detail
   return { detail, related: shown.map((i) => i.location) };
 }
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

@@ -4,6 +4,7 @@ import {
   cniConfigs,
   defineRule,
   fleetHosts,
+  ORIGIN,
   hostCniFacts,
   mtuSettings,
   type CniName,
@@ -61,7 +62,6 @@ function clusterObservations(scope: Scope): Observation[] {
     .flatMap((h) => observations(h.name, h.cni));
 }
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

@@ -1,4 +1,4 @@
-import { defineRule, fleetHosts, type HostSummary, type Location } from '../src/rule-api.js';
+import { defineRule, ORIGIN, fleetHosts, type HostSummary, type Location } from '../src/rule-api.js';
 
 /**
  * Kernel versions where TCP behaviour the rules know about changes (see
@@ -91,11 +91,11 @@ export default defineRule({
             const other = rest[0]!;
             const otherEvidence = other.host.facts.kernel.known ? other.host.facts.kernel.evidence[0] : undefined;
             const related: Location[] = otherEvidence
-              ? [{ file: otherEvidence.file, position: otherEvidence.position ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, message: `Kernel ${other.release} on ${other.host.name}, ${side === 'before' ? 'at or after' : 'before'} ${v} like ${rest.length} of the ${nodes.length} Kubernetes nodes` }]
+              ? [{ file: otherEvidence.file, position: otherEvidence.position ?? ORIGIN, message: `Kernel ${other.release} on ${other.host.name}, ${side === 'before' ? 'at or after' : 'before'} ${v} like ${rest.length} of the ${nodes.length} Kubernetes nodes` }]
               : [];
             context.report({
               messageId: 'skew',
-              at: { file: evidence.file, position: evidence.position ?? { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, host: n.host.name, key: `kernel ${n.release} ${v}` },
+              at: { file: evidence.file, position: evidence.position ?? ORIGIN, host: n.host.name, key: `kernel ${n.release} ${v}` },
               data: { release: n.release, host: n.host.name, side, version: v, others: rest.length, total: nodes.length, change },
               related,
             });

@@ -1,6 +1,5 @@
-import { defineRule, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvRoot, type ResolvWordNode, treeOf } from '../src/rule-api.js';
+import { defineRule, ORIGIN, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvRoot, type ResolvWordNode, treeOf } from '../src/rule-api.js';
 
-const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

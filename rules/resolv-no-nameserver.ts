@@ -1,6 +1,5 @@
-import { defineRule, glibcNameservers, kubeletResolvConf, podResolvFiles, type Location, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
+import { defineRule, ORIGIN, glibcNameservers, kubeletResolvConf, podResolvFiles, type Location, type ResolvRoot, type SourceFile } from '../src/rule-api.js';
 
-const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot, treeOf } from '../src/rule-api.js';
+import { defineRule, ORIGIN, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot, treeOf } from '../src/rule-api.js';
 
 /**
  * Keys (and values) that first appeared in a kernel release, with the change
@@ -21,7 +21,6 @@ const MODULE_KEY = /^net\.bridge\.|nf_conntrack/;
 /** Keys `sysctl -a` hides or skips although they exist (deprecated, write-only). */
 const HIDDEN_FROM_DUMP = /(^|\.)(base_reachable_time|retrans_time)$|^vm\.(stat_refresh|drop_caches|compact_memory)$|^net\.ipv[46]\.route\.flush$/;
 
-const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 export default defineRule({
   meta: {

@@ -30,9 +30,10 @@ export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithout
 
 import type { RuleScope as Scope } from './engine/scope.js';
 import type { HostSummary } from './facts/summary.js';
-import type { Evidence, Fact, Location, Position } from './types.js';
+import type { Evidence, Fact, Location } from './types.js';
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+export { ORIGIN } from './util/position.js';
+import { ORIGIN } from './util/position.js';
 
 /** The run's hosts as summaries (fleet rules, in the repository scope): wherever they were linted. */
 export function fleetHosts(scope: Scope): readonly HostSummary[] {

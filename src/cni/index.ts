@@ -14,6 +14,7 @@ import { readCanal, readFlannel } from './flannel.js';
 import { kubeObjects } from './kube.js';
 import { CNI_DEVICES, cniOfPluginType, type CniConfig, type CniName } from './model.js';
 import { readAntrea, readAwsVpcCni, readWeave } from './others.js';
+import { ORIGIN } from '../util/position.js';
 
 export * from './model.js';
 
@@ -87,7 +88,6 @@ export interface HostCniFacts {
   devices: Array<{ name: string; cni: CniName | 'calico'; mtu: number; location: Location }>;
 }
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 /** Extensions the container runtimes read in /etc/cni/net.d (containerd go-cni, kubelet's dockershim, CRI-O's ocicni). */
 export const CNI_CONF_EXTENSIONS = ['.conf', '.conflist', '.json'];

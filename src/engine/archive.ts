@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { SNAPSHOT_PATTERNS } from './classify.js';
-import { listReadable, markersOf, sosHostName, type ReadResult, type Resolved, type Snapshot } from './snapshot.js';
+import { listReadable, markersOf, resolveHostPath, sosHostName, type ReadResult, type Resolved, type Snapshot } from './snapshot.js';
 
 /** File name endings of the archives hostlint reads as snapshots. */
 export const ARCHIVE_SUFFIXES = ['.tar.gz', '.tgz', '.tar.xz', '.txz'] as const;
@@ -367,37 +367,22 @@ export class ArchiveSnapshot implements Snapshot {
   }
 
   resolve(hostPath: string): Resolved {
-    let pending = hostPath.split('/').filter(Boolean);
-    let current: string[] = [];
-    let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      if (part === '.') continue;
-      if (part === '..') {
-        current.pop(); // at the root, `..` is the root, as on the host
-        continue;
-      }
-      const member = this.memberOf(`/${[...current, part].join('/')}`);
-      const kind = this.kind(member);
-      if (kind === undefined) return { ok: false, missing: true };
-      if (kind === 'symlink') {
-        if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
-        const target = this.entries.get(member)!.target ?? '';
-        if (target === '/dev/null') return { ok: false, missing: false, reason: 'is masked (a symlink to /dev/null)' };
-        pending = [...target.split('/').filter(Boolean), ...pending];
-        if (target.startsWith('/')) current = [];
-        continue;
-      }
-      current.push(part);
-      if (pending.length > 0 && kind !== 'directory') return { ok: false, missing: true };
-      if (pending.length === 0) {
-        const hp = `/${current.join('/')}`;
-        const e = this.entries.get(member);
-        if (kind === 'other') return { ok: false, missing: false, reason: 'is not a regular file' };
-        return { ok: true, absolute: `${this.root}${MEMBER_SEPARATOR}${member}`, hostPath: hp, isDirectory: kind === 'directory', size: e?.size ?? 0 };
-      }
-    }
-    return { ok: true, absolute: `${this.root}${MEMBER_SEPARATOR}${this.prefix}`, hostPath: '/', isDirectory: true, size: 0 };
+    return resolveHostPath<{ member: string; kind: Entry['type'] }>(
+      hostPath,
+      (components) => {
+        const member = this.memberOf(`/${components.join('/')}`);
+        const kind = this.kind(member);
+        if (kind === undefined) return { type: 'missing' };
+        if (kind === 'symlink') return { type: 'symlink', target: this.entries.get(member)!.target ?? '' };
+        return { type: kind === 'directory' ? 'directory' : 'other', data: { member, kind } };
+      },
+      (components, found) => {
+        if (!found) return { ok: true, absolute: `${this.root}${MEMBER_SEPARATOR}${this.prefix}`, hostPath: '/', isDirectory: true, size: 0 };
+        if (found.kind === 'other') return { ok: false, missing: false, reason: 'is not a regular file' };
+        const size = this.entries.get(found.member)?.size ?? 0;
+        return { ok: true, absolute: `${this.root}${MEMBER_SEPARATOR}${found.member}`, hostPath: `/${components.join('/')}`, isDirectory: found.kind === 'directory', size };
+      },
+    );
   }
 
   exists(hostPath: string): boolean {

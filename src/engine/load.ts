@@ -19,6 +19,7 @@ import { Scope } from './scope.js';
 export { parseText } from './parse.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
+import { ORIGIN } from '../util/position.js';
 
 export interface LoadOptions {
   cwd: string;

@@ -9,6 +9,51 @@ import path from 'node:path';
 import { SNAPSHOT_MARKERS, SNAPSHOT_PATTERNS } from './classify.js';
 import { cannotRead, readRegularFile, specialFileKind } from './read.js';
 
+/** What one path component of a snapshot is, for `resolveHostPath`. */
+export type PathEntry<T> =
+  | { type: 'missing' }
+  | { type: 'error'; reason: string }
+  | { type: 'symlink'; target: string }
+  | { type: 'directory' | 'other'; data: T };
+
+/**
+ * Resolve a host path inside a snapshot (a directory or an archive) component
+ * by component, as the host's kernel would with the snapshot as its root:
+ * `..` at the root stays at the root, symlinks are followed inside the
+ * snapshot (absolute targets from its root, at most 40 hops), a symlink to
+ * /dev/null is a masked file, and a non-directory in the middle of the path
+ * means the path does not exist. `entry(components)` describes the entry at
+ * those components; `found(components, data)` makes the result for the last
+ * one (`data` undefined: the root itself).
+ */
+export function resolveHostPath<T>(hostPath: string, entry: (components: string[]) => PathEntry<T>, found: (components: string[], data: T | undefined) => Resolved): Resolved {
+  let pending = hostPath.split('/').filter(Boolean);
+  let current: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '.') continue;
+    if (part === '..') {
+      current.pop(); // at the root, `..` is the root, as on the host
+      continue;
+    }
+    const e = entry([...current, part]);
+    if (e.type === 'missing') return { ok: false, missing: true };
+    if (e.type === 'error') return { ok: false, missing: false, reason: e.reason };
+    if (e.type === 'symlink') {
+      if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
+      if (e.target === '/dev/null') return { ok: false, missing: false, reason: 'is masked (a symlink to /dev/null)' };
+      pending = [...e.target.split('/').filter(Boolean), ...pending];
+      if (e.target.startsWith('/')) current = [];
+      continue;
+    }
+    current.push(part);
+    if (pending.length > 0 && e.type !== 'directory') return { ok: false, missing: true };
+    if (pending.length === 0) return found(current, e.data);
+  }
+  return found([], undefined);
+}
+
 export type Resolved =
   | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size: number }
   | { ok: false; missing: true }
@@ -135,39 +180,22 @@ export class DirectorySnapshot implements Snapshot {
   }
 
   private resolveUncached(hostPath: string): Resolved {
-    let pending = hostPath.split('/').filter(Boolean);
-    let current: string[] = [];
-    let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.shift()!;
-      if (part === '.') continue;
-      if (part === '..') {
-        current.pop(); // at the root, `..` is the root, as on the host
-        continue;
-      }
-      const abs = path.join(this.root, ...current, part);
-      const st = this.lstat(abs);
-      if (typeof st === 'string') {
-        if (st === 'ENOENT' || st === 'ENOTDIR') return { ok: false, missing: true };
-        return { ok: false, missing: false, reason: cannotRead({ code: st }) };
-      }
-      if (st.isSymbolicLink()) {
-        if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
-        const target = this.readlink(abs);
-        if (target === '/dev/null') return { ok: false, missing: false, reason: 'is masked (a symlink to /dev/null)' };
-        pending = [...target.split('/').filter(Boolean), ...pending];
-        if (target.startsWith('/')) current = [];
-        continue;
-      }
-      current.push(part);
-      if (pending.length > 0 && !st.isDirectory()) return { ok: false, missing: true };
-      // A FIFO would block the read forever, a device (a copied /dev/zero) never end it.
-      if (pending.length === 0 && !st.isDirectory() && !st.isFile()) return { ok: false, missing: false, reason: `is ${specialFileKind(st)}, not a regular file` };
-      if (pending.length === 0) {
-        return { ok: true, absolute: abs, hostPath: `/${current.join('/')}`, isDirectory: st.isDirectory(), size: st.size };
-      }
-    }
-    return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
+    return resolveHostPath<Stats>(
+      hostPath,
+      (components) => {
+        const abs = path.join(this.root, ...components);
+        const st = this.lstat(abs);
+        if (typeof st === 'string') return st === 'ENOENT' || st === 'ENOTDIR' ? { type: 'missing' } : { type: 'error', reason: cannotRead({ code: st }) };
+        if (st.isSymbolicLink()) return { type: 'symlink', target: this.readlink(abs) };
+        return { type: st.isDirectory() ? 'directory' : 'other', data: st };
+      },
+      (components, st) => {
+        if (!st) return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
+        // A FIFO would block the read forever, a device (a copied /dev/zero) never end it.
+        if (!st.isDirectory() && !st.isFile()) return { ok: false, missing: false, reason: `is ${specialFileKind(st)}, not a regular file` };
+        return { ok: true, absolute: path.join(this.root, ...components), hostPath: `/${components.join('/')}`, isDirectory: st.isDirectory(), size: st.size };
+      },
+    );
   }
 
   // One lstat, readlink and readdir per path: the many host paths looked up

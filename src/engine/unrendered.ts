@@ -12,6 +12,7 @@ import type { KubeRoot } from '../types.js';
 import { PATCH_NOT_LINTED, TEMPLATE_NOT_LINTED } from './builtin.js';
 import type { LoadDiagnostic } from './linter.js';
 import { readRegularFile } from './read.js';
+import { ORIGIN, ORIGIN_POINT } from '../util/position.js';
 
 /**
  * Offset of the first Go template action opener `{{` outside quoted scalars,
@@ -206,7 +207,7 @@ export function unrenderedNote(file: { abs: string; rel: string; cwd: string; te
   const chart = helmChartOf(abs);
   const at = templateActionOffset(text);
   if (chart !== undefined || at >= 0) {
-    const start = at >= 0 ? pointAt(text, at) : { line: 1, column: 1, offset: 0 };
+    const start = at >= 0 ? pointAt(text, at) : ORIGIN_POINT;
     const end = at >= 0 ? { ...start, column: start.column + 2, offset: at + 2 } : start;
     const message =
       chart !== undefined
@@ -223,12 +224,11 @@ export function unrenderedNote(file: { abs: string; rel: string; cwd: string; te
   if (kustomization === undefined || KUSTOMIZATION_NAMES.includes(path.basename(abs))) return undefined;
   const kdir = shown(cwd, path.dirname(kustomization));
   const why = by !== undefined ? `patch named by ${shown(cwd, kustomization)}` : `patch fragment (no apiVersion, kind or metadata.name) beside ${shown(cwd, kustomization)}`;
-  const zero = { line: 1, column: 1, offset: 0 };
   return {
     ruleId: PATCH_NOT_LINTED,
     severity: 'note',
     file: rel,
     message: `Kustomize ${why}: not a complete object, so not linted; lint the built output instead: \`kubectl kustomize ${kdir} | hostlint --stdin --stdin-filename ${kdir}/built.yaml\``,
-    position: { start: zero, end: zero },
+    position: ORIGIN,
   };
 }

@@ -36,6 +36,7 @@
 import picocolors from 'picocolors';
 import type { HostOutcome } from '../audit/host.js';
 import type { FileReport, FleetHost, LintReport, Result, RuleMeta, Severity } from '../types.js';
+import { countKey, countSeverities, emptyCounts } from '../util/counts.js';
 import { escapeText } from '../util/escape.js';
 import { toJsonResult, JSON_FORMAT_VERSION } from './json.js';
 import { sarifStream } from './sarif.js';
@@ -83,15 +84,15 @@ export class FleetTally {
 
   /** Count results of `files`; `linted` files were linted (default: those with results). */
   files(files: FileReport[], linted = files.length): Counts {
-    const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
+    const counts = emptyCounts();
     this.summary.files += linted;
     for (const f of files) {
       for (const r of f.results) {
         if (isSuppressed(r)) continue;
-        const key = r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount';
+        const key = countKey(r.severity);
         counts[key]++;
         this.summary[key]++;
-        const byRule = this.summary.rules.get(r.ruleId) ?? { errorCount: 0, warningCount: 0, noteCount: 0 };
+        const byRule = this.summary.rules.get(r.ruleId) ?? emptyCounts();
         byRule[key]++;
         this.summary.rules.set(r.ruleId, byRule);
       }
@@ -170,13 +171,8 @@ function indent(text: string): string {
 }
 
 function countVisible(files: FileReport[], options: FormatOptions): Counts {
-  const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
-  for (const f of files) {
-    for (const r of visibleResults(f, options)) {
-      if (isSuppressed(r)) continue;
-      counts[r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount']++;
-    }
-  }
+  const counts = emptyCounts();
+  for (const f of files) countSeverities(visibleResults(f, options), counts);
   return counts;
 }
 

@@ -20,6 +20,7 @@
  */
 import { escapeHtml, ruleHtml } from '../docs/render.js';
 import type { FleetHost, LintReport, Result, RuleMeta } from '../types.js';
+import { countKey, emptyCounts } from '../util/counts.js';
 import { isSuppressed, visibleResults, type Counts, type FormatOptions } from './shared.js';
 
 /** How many of the worst hosts the page lists. */
@@ -70,8 +71,8 @@ export function html(report: LintReport, options: FormatOptions): string {
       const i = host !== undefined ? hostIndex.get(host) : undefined;
       (i !== undefined ? byHost[i]! : list).push(finding(r));
       if (!isSuppressed(r)) {
-        const c = perRule.get(r.ruleId) ?? { errorCount: 0, warningCount: 0, noteCount: 0 };
-        c[r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount']++;
+        const c = perRule.get(r.ruleId) ?? emptyCounts();
+        c[countKey(r.severity)]++;
         perRule.set(r.ruleId, c);
       }
     }

@@ -2,7 +2,8 @@
  * Helpers shared by the formatters. Formatters are pure: they read only the
  * report and the options, never the file system or the clock.
  */
-import type { FileReport, LintReport, Result, Severity } from '../types.js';
+import type { FileReport, LintReport, Result } from '../types.js';
+import { countSeverities, emptyCounts, type Counts } from '../util/counts.js';
 
 export interface FormatOptions {
   /** Emit ANSI colours (stylish only). */
@@ -53,24 +54,11 @@ export function visibleResults(file: FileReport, options: Pick<FormatOptions, 'i
   return options.includeSuppressed ? file.results : file.results.filter((r) => !isSuppressed(r));
 }
 
-export interface Counts {
-  errorCount: number;
-  warningCount: number;
-  noteCount: number;
-}
+export type { Counts } from '../util/counts.js';
 
 /** Counts over the results that are not suppressed (what the report's counts hold). */
 export function countResults(report: LintReport): Counts {
-  const counts: Counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
-  for (const file of report.files) {
-    for (const result of file.results) {
-      if (isSuppressed(result)) continue;
-      counts[countKey(result.severity)]++;
-    }
-  }
+  const counts = emptyCounts();
+  for (const file of report.files) countSeverities(file.results, counts);
   return counts;
-}
-
-function countKey(severity: Severity): keyof Counts {
-  return severity === 'error' ? 'errorCount' : severity === 'warning' ? 'warningCount' : 'noteCount';
 }

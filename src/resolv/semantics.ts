@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { kubeletConfig, kubeletResolvConf, kubeletValue } from '../facts/kubelet.js';
 import type { FactScope, FactSet } from '../facts/provider.js';
 import type { Evidence, Fact, Location, ResolvDirectiveNode, ResolvRoot, ResolvWordNode, SourceFile } from '../types.js';
+import { ORIGIN } from '../util/position.js';
 
 /** glibc's MAXNS (resolv.h), also musl's and the kubelet's limit. */
 export const MAXNS = 3;
@@ -247,4 +248,3 @@ export function podResolvFiles(scope: FactScope & { facts(file?: SourceFile): Fa
   return out;
 }
 
-const ORIGIN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
