@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, getItems, getScalar, liveValue, loadsModule, sysctlInt, type CniRoot, type Location, type SourceFile, treeOf } from '../src/rule-api.js';
+import { defineRule, evidenceOf, getItems, getScalar, liveValue, loadsModule, sysctlInt, type Location, type SourceFile, treeOf } from '../src/rule-api.js';
 
 const KEYS = ['net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables'] as const;
 

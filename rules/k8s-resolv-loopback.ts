@@ -1,4 +1,4 @@
-import { defineRule, ORIGIN, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvRoot, type ResolvWordNode, treeOf } from '../src/rule-api.js';
+import { defineRule, ORIGIN, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvWordNode, treeOf } from '../src/rule-api.js';
 
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { defineRule, kubeletConfigFile, kubeletSearchLine, kubeletValue, podResolvFiles, type Location, type PodResolvFile, type Position, type ResolvRoot, type ResolvWordNode, treeOf } from '../src/rule-api.js';
+import { defineRule, kubeletConfigFile, kubeletSearchLine, kubeletValue, podResolvFiles, type Location, type PodResolvFile, type Position, type ResolvWordNode, treeOf } from '../src/rule-api.js';
 
 interface Options {
   legacy: boolean;

@@ -1,4 +1,4 @@
-import { defineRule, evidenceOf, kubeletResolvConf, type ResolvDirectiveNode, type ResolvRoot, type SourceFile, treeOf } from '../src/rule-api.js';
+import { defineRule, evidenceOf, kubeletResolvConf, type ResolvDirectiveNode, type SourceFile, treeOf } from '../src/rule-api.js';
 
 interface Options {
   allow: string[];

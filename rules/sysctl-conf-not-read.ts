@@ -1,4 +1,4 @@
-import { defineRule, ORIGIN, evidenceOf, systemdEvidence, type Location, type SysctlRoot, treeOf } from '../src/rule-api.js';
+import { defineRule, evidenceOf, systemdEvidence, type Location, treeOf } from '../src/rule-api.js';
 
 /** Kernels of distributions whose systemd 219 carries "sysctl: bring back /etc/sysctl.conf" (RHEL/CentOS 7, Amazon Linux 2). */
 const READS_SYSCTL_CONF = /\.el7(?:[._]|$)|\.amzn2\./;

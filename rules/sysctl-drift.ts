@@ -1,4 +1,4 @@
-import { cpuCount, defineRule, evidenceOf, liveValue, type Location, type Scope, treeOf } from '../src/rule-api.js';
+import { cpuCount, defineRule, evidenceOf, liveValue, type Location, type Scope } from '../src/rule-api.js';
 
 /**
  * Keys the kubelet writes when it starts with `protectKernelDefaults: false`

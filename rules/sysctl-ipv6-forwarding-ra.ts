@@ -1,4 +1,4 @@
-import { defineRule, liveValue, raUplinks, sysctlInt, type Location, treeOf } from '../src/rule-api.js';
+import { defineRule, liveValue, raUplinks, sysctlInt, type Location } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {

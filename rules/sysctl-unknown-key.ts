@@ -1,4 +1,4 @@
-import { defineRule, ORIGIN, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, type SysctlRoot, treeOf } from '../src/rule-api.js';
+import { defineRule, ORIGIN, evidenceOf, kernelBefore, liveDump, liveDumpFile, type Fact, type Kernel, type SourceFile, type SysctlAssignmentNode, treeOf } from '../src/rule-api.js';
 
 /**
  * Keys (and values) that first appeared in a kernel release, with the change

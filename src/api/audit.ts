@@ -74,7 +74,7 @@ export async function audit(options: AuditOptions = {}): Promise<JsonAuditReport
   const io: Io = {
     stdout: (s) => void (stdout += s),
     stderr: (s) => void stderr.push(s),
-    stdin: async () => '',
+    stdin: () => Promise.resolve(''),
     cwd,
     isTTY: false,
     stderrIsTTY: false,

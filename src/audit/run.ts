@@ -29,6 +29,7 @@ import { lintHost, type HostOutcome } from './host.js';
 import type { HostTask } from './worker.js';
 import { createHash } from 'node:crypto';
 import { relativeToRoot, shardOf, type Shard } from './shard.js';
+import { ORIGIN } from '../util/position.js';
 
 export type { HostOutcome } from './host.js';
 
@@ -113,13 +114,12 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
   const shown = displayPath(cwd, file);
   const host = path.basename(file);
   const message = `Linting host ${host} failed: ${error instanceof Error ? error.message : String(error)}`;
-  const zero = { line: 1, column: 1, offset: 0 };
   return {
     isHost: true,
     host,
     path: shown,
     form: ref.kind === 'archive' ? 'archive' : 'directory',
-    files: [{ path: shown, host, results: [{ ruleId: INTERNAL_ERROR, severity: 'error', message, file: shown, position: { start: zero, end: zero }, related: [], host }] }],
+    files: [{ path: shown, host, results: [{ ruleId: INTERNAL_ERROR, severity: 'error', message, file: shown, position: ORIGIN, related: [], host }] }],
     fileCount: 1,
     ruleIds: [INTERNAL_ERROR],
     errorCount: 1,

@@ -9,8 +9,9 @@ import { interfaces } from '../facts/interfaces.js';
 import { liveValue as live } from '../facts/live-sysctl.js';
 import type { FactScope } from '../facts/provider.js';
 import { getItems, getScalar } from '../parsers/data-tree.js';
-import type { CniRoot, Location, Position } from '../types.js';
+import type { CniRoot, Location } from '../types.js';
 import { felixFileSetting } from './settings.js';
+import { ORIGIN } from '../util/position.js';
 
 /** Felix's default mtuIfacePattern (the interfaces it auto-detects the host MTU from). */
 export const CALICO_DEFAULT_MTU_IFACE_PATTERN = '^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)';
@@ -63,4 +64,3 @@ function readHostCalico(scope: FactScope): HostCalicoFacts {
   return out;
 }
 
-const ORIGIN: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };

@@ -30,6 +30,7 @@ import { parseDirectives, suppressingDirective, type Directive } from './directi
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
 import { runHosts, type HostSummary, type Scope } from './scope.js';
 import { didYouMean } from '../suggest.js';
+import { ORIGIN } from '../util/position.js';
 
 export interface EngineOptions {
   config: Config;
@@ -57,7 +58,6 @@ export interface LoadDiagnostic {
   host?: string;
 }
 
-const ZERO: Position = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 /** Results reported at a line of a file outside the scope (`ReportDescriptor.at`): the line's text and the file's identity. */
 const elsewhere = new WeakMap<Result, { line?: string; text: string; identity: string }>();
@@ -129,7 +129,7 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   for (const rule of enabled) usedRules.set(rule.meta.id, rule.meta);
 
   for (const d of loadDiagnostics) {
-    results.add({ ruleId: d.ruleId, severity: d.severity ?? 'error', message: d.message, file: d.file, position: d.position ?? ZERO, related: [], host: d.host });
+    results.add({ ruleId: d.ruleId, severity: d.severity ?? 'error', message: d.message, file: d.file, position: d.position ?? ORIGIN, related: [], host: d.host });
     usedRules.set(d.ruleId, builtinMetas[d.ruleId]!);
   }
 
@@ -212,7 +212,7 @@ function runRulesOnScope(scope: Scope, rules: Rule[], options: EngineOptions, re
         if (configured === 'off') return;
         const levels: Severity[] = ['error', 'warning', 'note'];
         const severity = levels[Math.min(levels.indexOf(configured) + Math.max(0, d.demote ?? 0), 2)]!;
-        const position = d.node?.position ?? d.position ?? ZERO;
+        const position = d.node?.position ?? d.position ?? ORIGIN;
         results.add({
           ruleId: rule.meta.id,
           severity,
@@ -308,7 +308,7 @@ function internalError(rule: Rule, file: string, error: unknown, host: string | 
     severity: 'error',
     message: fillMessage(builtinMetas[INTERNAL_ERROR]!.messages.crashed!, { ruleId: rule.meta.id, message }),
     file,
-    position: ZERO,
+    position: ORIGIN,
     related: [],
     host,
   };

@@ -7,7 +7,7 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/load.js';
 import { parseSourceFile } from './parse.js';
-import type { FactFileKind, KubeRoot, LanguageId, ParseResult, SourceFile } from '../types.js';
+import type { KubeRoot, SourceFile } from '../types.js';
 import { IGNORED_FILE, IGNORED_FILE_MESSAGE, PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { ignorePatternMatcher, walkDirectory } from './discover.js';
 import { unrenderedNote, KustomizeIndex } from './unrendered.js';
@@ -19,7 +19,6 @@ import { Scope } from './scope.js';
 export { parseText } from './parse.js';
 import { archiveSuffix, isArchiveName, MEMBER_SEPARATOR, openArchive } from './archive.js';
 import { DirectorySnapshot, isSnapshotDir, type Snapshot } from './snapshot.js';
-import { ORIGIN } from '../util/position.js';
 
 export interface LoadOptions {
   cwd: string;

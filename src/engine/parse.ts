@@ -5,6 +5,7 @@ import { VFile } from 'vfile';
 import { languageOf } from '../languages/index.js';
 import { parseFactFile } from '../parsers/fact.js';
 import type { FactFileKind, LanguageId, ParseResult, SourceFile } from '../types.js';
+import { ORIGIN } from '../util/position.js';
 
 /**
  * Parse a file's VFile in a language; a parser failure becomes a problem,
@@ -22,7 +23,7 @@ export function parseVFile(vfile: VFile, language: LanguageId, factKind?: FactFi
     const message = `Parser failed: ${error instanceof Error ? error.message : String(error)}`;
     return {
       tree: parseFactFile('', 'osrelease').tree,
-      problems: [{ message, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } }],
+      problems: [{ message, position: ORIGIN }],
       comments: [],
     };
   }

@@ -51,8 +51,8 @@ export interface RuleContext<M extends string = string, O = Record<string, unkno
 
 /** `"<language>:<node type>"` for every node type of every language in the registry (src/languages/). */
 export type NodeSelector = {
-  [L in keyof NodeTypes & string]: `${L}:${keyof NodeTypes[L] & string}`;
-}[keyof NodeTypes & string];
+  [L in Extract<keyof NodeTypes, string>]: `${L}:${Extract<keyof NodeTypes[L], string>}`;
+}[Extract<keyof NodeTypes, string>];
 
 /** The node a selector's visitor gets: `"sysctl:assignment"` → `SysctlAssignmentNode`. */
 export type NodeOf<S extends NodeSelector> = S extends `${infer L}:${infer T}`

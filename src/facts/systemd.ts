@@ -7,6 +7,7 @@
  */
 import type { Location } from '../types.js';
 import type { FactProvider, FactScope } from './provider.js';
+import { ORIGIN } from '../util/position.js';
 
 /** Files systemd itself installs into the vendor sysctl.d directory. */
 const SYSTEMD_VENDOR_FILES = ['50-default.conf', '50-pid-max.conf', '50-coredump.conf'].flatMap((n) => [`/usr/lib/sysctl.d/${n}`, `/lib/sysctl.d/${n}`]);
@@ -28,7 +29,6 @@ export function systemdEvidence(scope: FactScope): Location | undefined {
     }
     const marker = SYSTEMD_MARKERS.find((m) => scope.hasHostPath(m));
     if (!marker) return undefined;
-    const zero = { line: 1, column: 1, offset: 0 };
-    return { file: `${scope.displayRoot()}${marker}`, position: { start: zero, end: zero }, message: `\`${marker}\` exists: the host runs systemd` };
+    return { file: `${scope.displayRoot()}${marker}`, position: ORIGIN, message: `\`${marker}\` exists: the host runs systemd` };
   });
 }
