@@ -6,7 +6,9 @@
  * costs no speed (issue 11: "no figure more than 5% worse"):
  *
  *   git worktree add --detach /tmp/hostlint-before <commit> && (cd /tmp/hostlint-before && npm ci)
- *   npm run build && node test/bench/compare.mjs --against /tmp/hostlint-before/bin/hostlint [--runs N]
+ *   npm run build && node test/bench/compare.mjs --against /tmp/hostlint-before/bin/hostlint [--runs N] [--only TEXT]
+ *
+ * `--only TEXT` runs the workloads whose name contains TEXT (to measure one again).
  *
  * Workloads (all from fixtures/, generated into a temporary directory where
  * they need one; both builds read the same bytes):
@@ -30,6 +32,8 @@ if (!against) {
   process.exit(2);
 }
 const RUNS = runsFromArgs(9);
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '') : '';
 const mine = path.join(repo, 'bin/hostlint');
 const other = path.resolve(against);
 
@@ -66,7 +70,7 @@ try {
 
   console.log(`# hostlint: this build against ${other}\n\n${environment()}; median of ${RUNS} runs each, fresh processes, interleaved\n`);
   const rows = [];
-  for (const w of workloads) {
+  for (const w of workloads.filter((x) => x.name.includes(only))) {
     const command = (bin, label) => ({ label, args: [bin, ...w.args], cwd: w.cwd, exitCodes: [0, 1], rusage: true });
     const [a, b] = measure([command(mine, 'this build'), command(other, 'other build')], { runs: RUNS });
     const ratio = a.median / b.median;
