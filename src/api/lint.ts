@@ -34,6 +34,7 @@ import { GlobError, pathGlob } from '../util/glob.js';
 import { version } from '../version.js';
 import { resolveConfig, type ConfigInput, type RuleEntry } from './config.js';
 import { UsageError, WriteError } from './errors.js';
+import { countSeverities, emptyCounts } from '../util/counts.js';
 
 /** A file linted from memory instead of the disk (an editor's buffer, standard input). */
 export interface InMemoryFile {
@@ -345,13 +346,8 @@ function lintHosts(scopes: Scope[], report: LintReport, cwd: string): FleetHost[
   const out: FleetHost[] = [];
   for (const scope of scopes) {
     if (scope.kind !== 'host' || !scope.root) continue;
-    const counts = { errorCount: 0, warningCount: 0, noteCount: 0 };
-    for (const f of report.files) {
-      for (const r of f.results) {
-        if ((r.host ?? f.host) !== scope.name || r.suppressions?.length) continue;
-        counts[r.severity === 'error' ? 'errorCount' : r.severity === 'warning' ? 'warningCount' : 'noteCount']++;
-      }
-    }
+    const counts = emptyCounts();
+    for (const f of report.files) countSeverities(f.results.filter((r) => (r.host ?? f.host) === scope.name), counts);
     const facts = scope.facts();
     const kubernetesNode = facts.kubernetesNode.known ? facts.kubernetesNode.value : null;
     out.push({

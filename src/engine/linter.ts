@@ -31,6 +31,7 @@ import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from 
 import { runHosts, type HostSummary, type Scope } from './scope.js';
 import { didYouMean } from '../suggest.js';
 import { ORIGIN } from '../util/position.js';
+import { countSeverities, emptyCounts } from '../util/counts.js';
 
 export interface EngineOptions {
   config: Config;
@@ -147,26 +148,15 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
 
   results.adopt(scopes);
   const byFile = groupAndFinish(results, options, usedRules);
-  let errorCount = 0;
-  let warningCount = 0;
-  let noteCount = 0;
-  for (const f of byFile) {
-    for (const r of f.results) {
-      if (r.suppressions?.length) continue;
-      if (r.severity === 'error') errorCount++;
-      else if (r.severity === 'warning') warningCount++;
-      else noteCount++;
-    }
-  }
+  const counts = emptyCounts();
+  for (const f of byFile) countSeverities(f.results, counts);
   return {
     cwd: options.cwd,
     files: byFile,
     linted: [...new Set(scopes.flatMap((s) => s.files.map((f) => f.path)))],
     rules: [...usedRules.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     toolVersion: options.toolVersion,
-    errorCount,
-    warningCount,
-    noteCount,
+    ...counts,
   };
 }
 
