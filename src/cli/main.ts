@@ -13,7 +13,7 @@ import { catalogJson, catalogMarkdown, catalogText, ruleText, ruleMarkdown } fro
 import { INTERNAL_ERROR, READ_ERROR } from '../engine/builtin.js';
 import { applyBaseline, baselineFingerprints, filterFiles } from '../engine/baseline.js';
 import { lintAndFix } from '../engine/fix.js';
-import { runScopes } from '../engine/linter.js';
+import { kubeDocumentSelector, runScopes } from '../engine/linter.js';
 import { displayPath, isReported, loadPathsAsync, parseText, type ReportFilter } from '../engine/load.js';
 import { classifyRepoPath } from '../engine/classify.js';
 import { decode, DEFAULT_MAX_FILE_BYTES, parseByteSize, readStreamBounded, sourceFile } from '../engine/read.js';
@@ -261,7 +261,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       scopes = [new Scope({ kind: 'repository', name: '(repository)', files: [file], config })];
     }
   } else {
-    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...ignoreOptions, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}) });
+    const kubeDocuments = kubeDocumentSelector(allRules, config);
+    const loaded = await loadPathsAsync(paths.length ? paths : ['.'], { cwd, config, ...ignoreOptions, ...(maxFileBytes !== undefined ? { maxFileBytes } : {}), ...(kubeDocuments ? { kubeDocuments } : {}) });
     scopes = loaded.scopes;
     diagnostics = loaded.diagnostics;
     missing = loaded.missing;

@@ -11,7 +11,7 @@ import { parseFactFile } from '../parsers/fact.js';
 import { parseFelix } from '../parsers/felix.js';
 import { parseResolv } from '../parsers/resolv.js';
 import { parseSysctl } from '../parsers/sysctl.js';
-import { parseKube } from '../parsers/yaml.js';
+import { parseKube, type KubeDocumentHeader } from '../parsers/yaml.js';
 import type { FactFileKind, KubeRoot, LanguageId, ParseResult, SourceFile } from '../types.js';
 import { IGNORED_FILE, IGNORED_FILE_MESSAGE, PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { ignorePatternMatcher, walkDirectory } from './discover.js';
@@ -38,6 +38,12 @@ export interface LoadOptions {
   ignorePatterns?: string[];
   /** `--no-ignore`: no `.gitignore`, no configuration `ignores`, no `--ignore-pattern`. */
   noIgnore?: boolean;
+  /**
+   * Which documents of the repository's Kubernetes YAML files to parse (the
+   * engine's `kubeDocumentSelector`); absent: all. Host snapshots' files are
+   * parsed whole (a host's summary reads them).
+   */
+  kubeDocuments?: (header: KubeDocumentHeader) => boolean;
 }
 
 /** A host snapshot found under the paths, not loaded yet. */
@@ -97,7 +103,7 @@ export function isReported(filter: ReportFilter | undefined, file: string): bool
 }
 
 /** Parse text in a language; a parser failure becomes a problem, never an exception. */
-export function parseText(text: string, language: LanguageId, factKind?: FactFileKind): ParseResult {
+export function parseText(text: string, language: LanguageId, factKind?: FactFileKind, kubeDocuments?: (header: KubeDocumentHeader) => boolean): ParseResult {
   try {
     switch (language) {
       case 'sysctl':
@@ -106,7 +112,7 @@ export function parseText(text: string, language: LanguageId, factKind?: FactFil
       case 'resolv':
         return parseResolv(text);
       case 'kube':
-        return parseKube(text);
+        return parseKube(text, kubeDocuments ? { parseDocument: kubeDocuments } : {});
       case 'cni':
         return parseCni(text);
       case 'felix':
@@ -293,7 +299,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     if (from) from.found = true;
     const t = read();
     if (t === undefined) continue;
-    const parsed = parseText(t, cls.language);
+    const parsed = parseText(t, cls.language, undefined, options.kubeDocuments);
     // Templates and Kustomize patches are not objects until rendered: one note, no rules.
     const note = cls.language === 'kube' ? unrenderedNote({ abs, rel, cwd, text: t, tree: parsed.tree as KubeRoot, kustomize }) : undefined;
     if (note) {
