@@ -297,7 +297,6 @@ export function readHeader(text: string, from: number, to: number): KubeDocument
     let eol = text.indexOf('\n', pos);
     if (eol === -1 || eol > to) eol = to;
     const s = pos === 0 && text.charCodeAt(0) === 0xfeff ? 1 : pos;
-    const lineStart = pos;
     pos = eol + 1;
     if (open?.kind === 'quote') {
       const close = quoteClose(text, s, eol, open.quote);
@@ -346,7 +345,7 @@ export function readHeader(text: string, from: number, to: number): KubeDocument
     }
     if (first && c === 45 && text.charCodeAt(s + 1) === 45 && text.charCodeAt(s + 2) === 45 && endsMarker(text.charCodeAt(s + 3))) {
       first = false;
-      if (lineStart !== from || !isTrivia(text, s + 3, eol)) return undefined;
+      if (!isTrivia(text, s + 3, eol)) return undefined;
       open = undefined;
       continue;
     }
@@ -525,7 +524,7 @@ class KubeStream {
     private readonly comments: CommentNode[],
     private readonly problems: ParseProblem[],
   ) {
-    this.converter = new Converter(text, index, (p) => this.keyProblems.push(p as { message: string; pos: [number, number] }));
+    this.converter = new Converter(text, index, (p) => this.keyProblems.push(p as { message: string; pos: [number, number] }), base);
     this.scanner = new CstScanner(index, comments);
   }
 
@@ -985,10 +984,12 @@ class Converter {
   /** Aliases of the last converted document (offsets of the parsed text). */
   aliases: Array<{ name: string; pos: [number, number] }> = [];
 
+  /** `base`: the offset in the file of `text`, which `index` adds to the offsets of `text` (positions made hold the file's offsets). */
   constructor(
     private readonly text: string,
     private readonly index: Points,
     private readonly report: (err: { message: string; pos?: [number, number] }) => void,
+    private readonly base = 0,
   ) {}
 
   document(doc: Document.Parsed, i: number): DocumentNode {
@@ -1001,7 +1002,7 @@ class Converter {
     const body = contents ? this.node(contents) : null;
     const start = doc.range[0];
     let end = this.trimEnd(start, doc.range[1]);
-    if (body) end = Math.max(end, body.position.end.offset!);
+    if (body) end = Math.max(end, body.position.end.offset! - this.base);
     const node: DocumentNode = {
       type: 'document',
       index: i,
@@ -1056,7 +1057,7 @@ class Converter {
         if (k == null || isScalar(k)) {
           const value = k == null ? null : (k as import('yaml').Scalar).value;
           if (many ? many.has(value) : few!.includes(value)) {
-            this.report({ message: 'Map keys must be unique', pos: [pair.key.position.start.offset!, pair.key.position.end.offset!] });
+            this.report({ message: 'Map keys must be unique', pos: [pair.key.position.start.offset! - this.base, pair.key.position.end.offset! - this.base] });
           } else if (many) many.add(value);
           else {
             few!.push(value);
@@ -1090,7 +1091,7 @@ class Converter {
     if (isPair(n)) {
       // A pair as a sequence item (`[a: 1]`): a single-pair mapping.
       const pair = this.pair(n);
-      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset!, pair.position.end.offset!) };
+      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset! - this.base, pair.position.end.offset! - this.base) };
     }
     // Unknown node class: keep its text as a string scalar.
     const [s, e] = this.range(n as YamlNode);
@@ -1135,9 +1136,9 @@ class Converter {
   private collectionPosition(flow: boolean | undefined, s: number, e: number, start: Position['start'], children: Array<{ position: Position }>): Position {
     if (!flow && children.length > 0) {
       const end = children[children.length - 1]!.position.end;
-      if (end.offset! >= s) return { start, end };
+      if (end.offset! - this.base >= s) return { start, end };
     }
-    const end = flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
+    const end = flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! - this.base : this.trimEnd(s, e);
     return { start, end: this.index.point(Math.max(s, end)) };
   }
 
@@ -1151,11 +1152,11 @@ class Converter {
     if (converted.type === 'mapping' || converted.type === 'sequence') {
       this.report({
         message: 'Mapping key is a collection; Kubernetes (JSON) accepts only scalar keys',
-        pos: [converted.position.start.offset!, converted.position.end.offset!],
+        pos: [converted.position.start.offset! - this.base, converted.position.end.offset! - this.base],
       });
     }
-    const s = converted.position.start.offset!;
-    const e = converted.position.end.offset!;
+    const s = converted.position.start.offset! - this.base;
+    const e = converted.position.end.offset! - this.base;
     const source = this.text.slice(s, e);
     return { type: 'scalar', value: source, source, position: this.index.position(s, e) };
   }
@@ -1171,7 +1172,7 @@ class Converter {
       valueNode = p.value == null ? null : this.node(p.value as YamlNode);
     } else {
       valueNode = p.value == null ? null : this.node(p.value as YamlNode);
-      key = this.keyScalar(p.key, (p.key as YamlNode).range ? (p.key as YamlNode).range![0] : valueNode ? valueNode.position.start.offset! : 0);
+      key = this.keyScalar(p.key, (p.key as YamlNode).range ? (p.key as YamlNode).range![0] : valueNode ? valueNode.position.start.offset! - this.base : 0);
     }
     // The pair spans its key (or, without one, its value) to the later end;
     // it shares those points (points are never changed in place).
@@ -1184,7 +1185,7 @@ class Converter {
       key,
       value: valueNode,
       children: valueNode ? [key, valueNode] : [key],
-      position: start.offset! <= end.offset! ? { start, end } : this.index.position(end.offset!, end.offset!),
+      position: start.offset! <= end.offset! ? { start, end } : this.index.position(end.offset! - this.base, end.offset! - this.base),
     };
     return node;
   }
