@@ -298,6 +298,8 @@ export function readHeader(text: string, from: number, to: number): KubeDocument
     if (eol === -1 || eol > to) eol = to;
     const s = pos === 0 && text.charCodeAt(0) === 0xfeff ? 1 : pos;
     pos = eol + 1;
+    // A CRLF line end: the line is what comes before the CR (else `key:\r` would read as a key with a value).
+    if (eol > s && text.charCodeAt(eol - 1) === 13) eol--;
     if (open?.kind === 'quote') {
       const close = quoteClose(text, s, eol, open.quote);
       if (close < 0) continue;

@@ -114,6 +114,9 @@ describe('readHeader: apiVersion, kind and metadata.name from the lines', () => 
       '',
     ].join('\n');
     expect(header(crd)).toEqual({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'bgppeers.crd.projectcalico.org' });
+    // The same with CRLF line ends (a `key:` before the CR opens no value).
+    expect(header(crd.replaceAll('\n', '\r\n'))).toEqual({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'bgppeers.crd.projectcalico.org' });
+    expect(header('apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n')).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', name: 'a' });
   });
 
   it('reads nothing where a line could be read two ways', () => {
@@ -179,15 +182,24 @@ const MANIFEST = [
 
 /**
  * The first difference between two trees (path and values), or undefined: an
- * iterative walk, as the trees of a 254 KB manifest are too large for
- * `toEqual`'s cycle tracking.
+ * iterative walk that compares each pair of objects once. The trees share
+ * objects by design (a pair's `key` and `value` are also its `children`, a
+ * document's `body` is its `children[0]`, a parent's position ends are its
+ * children's), so a walk that follows every reference visits a node 2^depth
+ * times: on a 254 KB manifest's deep CRD schemas that is some 5e8 visits,
+ * which made this test (and `toEqual` before it) run for tens of minutes.
  */
 function difference(x: unknown, y: unknown): string | undefined {
+  const compared = new Map<object, Set<object>>();
   const stack: Array<[unknown, unknown, string]> = [[x, y, '$']];
   while (stack.length) {
     const [a, b, at] = stack.pop()!;
     if (Object.is(a, b)) continue;
     if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return `${at}: ${String(a)} != ${String(b)}`;
+    let seen = compared.get(a);
+    if (!seen) compared.set(a, (seen = new Set()));
+    if (seen.has(b)) continue;
+    seen.add(b);
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     if (ka.join() !== kb.join()) return `${at}: keys ${ka.join()} != ${kb.join()}`;
@@ -256,7 +268,13 @@ describe('parseKube with parseDocument: only the documents asked for', () => {
     const files = ['projectcalico-calico_v3.28.0-calico.yaml', 'capz_calico-v3.16.3-addons-calico.yaml', 'projectcalico-calico_v3.32.1-custom-resources.yaml'];
     for (const f of files) {
       const text = readFileSync(path.join(dir, f), 'utf8');
-      expect(difference(parseKube(text, { parseDocument: () => true }), parseKube(text)), f).toBeUndefined();
+      const some = parseKube(text, { parseDocument: () => true });
+      const whole = parseKube(text);
+      expect(difference(some, whole), f).toBeUndefined();
+      // The walk sees a difference deep in the tree.
+      const last = some.tree.children.findLast((d) => d.body !== null)!.body as { position: { end: { offset: number } } };
+      last.position.end.offset++;
+      expect(difference(some, whole), f).toMatch(/^\$\.tree\.children\.\d+\.(body|children\.0)\.position\.end\.offset: \d+ != \d+$/);
     }
   }, 300_000);
 });
