@@ -1,4 +1,4 @@
-import { calicoSets, defineRule, encapsulationOn, envValue } from '../src/rule-api.js';
+import { CALICO_KINDS, calicoSets, defineRule, encapsulationOn, envValue } from '../src/rule-api.js';
 
 export default defineRule({
   meta: {
@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     precision: 'high',
     languages: ['kube'],
+    kinds: [...CALICO_KINDS],
     messages: {
       pool: 'IPPool {{pool}} enables VXLAN (`vxlanMode: {{vxlan}}`) and IP-in-IP (`ipipMode: {{ipip}}`): a pool can use only one encapsulation, and Calico rejects it',
       env: 'DaemonSet {{node}} asks for a default IP pool with VXLAN (`CALICO_IPV4POOL_VXLAN: {{vxlan}}`) and IP-in-IP (`CALICO_IPV4POOL_IPIP: {{ipip}}`): the pool fails validation and calico-node exits; set one of them to Never',

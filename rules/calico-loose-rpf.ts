@@ -1,4 +1,5 @@
 import {
+  CALICO_KINDS,
   calicoAtLeast,
   calicoSets,
   clusterHosts,
@@ -67,6 +68,7 @@ export default defineRule({
     severity: 'error',
     precision: 'medium',
     languages: ['kube', 'sysctl', 'sysctl-dump', 'felix'],
+    kinds: [...CALICO_KINDS],
     messages: {
       loose: 'Calico {{version}} (Felix before 3.12) exits at start-up where `net.ipv4.conf.all.rp_filter` is 2 (loose), as on {{hosts}}: calico-node crash-loops; set it to 1 on the nodes, set FELIX_IGNORELOOSERPF=true, or upgrade Calico',
     },

@@ -1,4 +1,6 @@
 import {
+  KUBELET_KINDS,
+  CALICO_KINDS,
   calicoSets,
   clusterHosts,
   defineRule,
@@ -73,6 +75,7 @@ export default defineRule({
     severity: 'warning',
     precision: 'medium',
     languages: ['kube', 'cni', 'felix', 'fact'],
+    kinds: [...CALICO_KINDS, ...KUBELET_KINDS],
     messages: {
       noMatch: 'Calico auto-detects the MTU ({{what}}) but no interface that is up matches {{from}} `{{pattern}}` on {{hosts}}: Felix falls back to a host MTU of 1460; set mtuIfacePattern to match the uplink or set the MTU',
     },

@@ -1,4 +1,4 @@
-import { calicoSets, defineRule, encapsulations, largestOverhead, mtuSettings, OVERHEAD, type CalicoSet, type MtuSetting } from '../src/rule-api.js';
+import { CALICO_KINDS, calicoSets, defineRule, encapsulations, largestOverhead, mtuSettings, OVERHEAD, type CalicoSet, type MtuSetting } from '../src/rule-api.js';
 
 /**
  * The MTUs of one Calico set that must agree: the workload MTUs, and the
@@ -31,6 +31,7 @@ export default defineRule({
     severity: 'warning',
     precision: 'high',
     languages: ['kube', 'cni', 'felix'],
+    kinds: [...CALICO_KINDS],
     messages: {
       differs: 'Calico MTU {{value}} ({{what}}) differs from {{expected}} ({{otherWhat}}): set the workload and tunnel MTUs to the same value',
     },

@@ -1,4 +1,4 @@
-import { calicoAtLeast, calicoSets, defineRule, mtuSettings, type Location, type ScalarNode } from '../src/rule-api.js';
+import { CALICO_KINDS, calicoAtLeast, calicoSets, defineRule, mtuSettings, type Location, type ScalarNode } from '../src/rule-api.js';
 
 /** The MTU the manifests hard-coded for IP-in-IP before auto-detection (v3.16 and earlier). */
 const LEGACY = '1440';
@@ -15,6 +15,7 @@ export default defineRule({
     severity: 'note',
     precision: 'medium',
     languages: ['kube'],
+    kinds: [...CALICO_KINDS],
     messages: {
       legacy: '`{{what}}: "1440"` is the default of Calico manifests before 3.17 and turns off MTU auto-detection in Calico {{version}}; set it to "0" unless 1440 was chosen for this network',
     },

@@ -1,4 +1,5 @@
 import {
+  CALICO_KINDS,
   calicoSets,
   defineRule,
   encapsulations,
@@ -25,6 +26,7 @@ export default defineRule({
     severity: 'error',
     precision: 'medium',
     languages: ['kube', 'cni'],
+    kinds: [...CALICO_KINDS],
     messages: {
       tooLarge: 'Calico MTU {{value}} ({{what}}) exceeds {{expected}}: physical MTU {{physical}} minus {{overhead}} bytes of {{encap}}; encapsulated packets will be fragmented or dropped',
       tooSmall: 'Calico MTU {{value}} ({{what}}) is below {{expected}}: physical MTU {{physical}} minus {{overhead}} bytes of {{encap}}; set it to {{expected}}',

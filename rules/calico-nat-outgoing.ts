@@ -1,4 +1,4 @@
-import { calicoSets, defineRule, encapsulationOn, envValue, type Location } from '../src/rule-api.js';
+import { CALICO_KINDS, calicoSets, defineRule, encapsulationOn, envValue, type Location } from '../src/rule-api.js';
 
 /** Go's strconv.ParseBool, which calico-node's evaluateENVBool uses. */
 function goBool(v: string): boolean | undefined {
@@ -19,6 +19,7 @@ export default defineRule({
     severity: 'note',
     precision: 'medium',
     languages: ['kube'],
+    kinds: [...CALICO_KINDS],
     messages: {
       pool: 'IPPool {{pool}} encapsulates with {{encap}} but natOutgoing is {{nat}}: pod traffic to destinations outside the cluster leaves with the pod IP as source, which the network cannot route back; set natOutgoing: true unless the pod range is routed outside the cluster',
       installation: 'Installation {{name}} pool {{cidr}} encapsulates with {{encap}} but natOutgoing is Disabled: pod traffic to destinations outside the cluster leaves with the pod IP as source; enable it unless the pod range is routed outside the cluster',

@@ -1,4 +1,6 @@
 import {
+  CNI_KINDS,
+  CALICO_KINDS,
   calicoSets,
   CNI_TITLE,
   cniConfigs,
@@ -75,6 +77,7 @@ export default defineRule({
     severity: 'warning',
     precision: 'medium',
     languages: ['fact', 'kube', 'cni'],
+    kinds: [...CALICO_KINDS, ...CNI_KINDS],
     messages: {
       differsFromNode: 'MTU {{mtu}} of {{device}} on {{host}} differs from {{expected}} ({{what}}): its pods and its tunnel disagree; restart the CNI agent and recreate the pods there',
       largerThanPeer: 'MTU {{mtu}} of {{device}} on {{host}} exceeds {{min}} of {{peerDevice}} on {{peer}}, the smallest in the cluster: packets from its pods can be too big for the path to {{peer}}',

@@ -1,4 +1,5 @@
 import {
+  CNI_KINDS,
   CNI_TITLE,
   cniConfigs,
   defineRule,
@@ -29,6 +30,7 @@ export default defineRule({
     severity: 'error',
     precision: 'medium',
     languages: ['kube', 'fact'],
+    kinds: [...CNI_KINDS],
     messages: {
       tooLarge: 'MTU {{value}} of {{cni}} ({{what}}) exceeds {{expected}}: {{budget}}; full-size packets will be fragmented or dropped',
       tooSmall: 'MTU {{value}} of {{cni}} ({{what}}) is below {{expected}}: {{budget}}; set it to {{expected}}',

@@ -1,4 +1,4 @@
-import { defineRule, kubeletValue, liveValue, sysctlInt, type Location } from '../src/rule-api.js';
+import { KUBELET_KINDS, defineRule, kubeletValue, liveValue, sysctlInt, type Location } from '../src/rule-api.js';
 
 /** What the kubelet requires (pkg/kubelet/cm/container_manager_linux.go setupKernelTunables). */
 const REQUIRED: ReadonlyArray<[string, number]> = [
@@ -22,6 +22,7 @@ export default defineRule({
     severity: 'error',
     precision: 'medium',
     languages: ['sysctl', 'sysctl-dump', 'kube'],
+    kinds: [...KUBELET_KINDS],
     messages: {
       configured: '`{{key}} = {{value}}` but the kubelet runs with protectKernelDefaults and requires {{required}}: it fails with "invalid kernel flag: {{path}}, expected value: {{required}}" and the node never becomes Ready; set it to {{required}}',
       live: 'Live `{{key}} = {{value}}` but the kubelet runs with protectKernelDefaults and requires {{required}}, and no sysctl file sets it: the kubelet fails with "invalid kernel flag: {{path}}"; add `{{key}} = {{required}}` to /etc/sysctl.d/90-kubelet.conf',

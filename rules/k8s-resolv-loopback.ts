@@ -1,4 +1,4 @@
-import { defineRule, ORIGIN, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvWordNode, treeOf } from '../src/rule-api.js';
+import { KUBELET_KINDS, defineRule, ORIGIN, kubeletConfigFile, kubeletResolvConf, kubeletValue, MAXNS, parseNameserver, podResolvFiles, type Location, type ResolvWordNode, treeOf } from '../src/rule-api.js';
 
 
 export default defineRule({
@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'error',
     precision: 'medium',
     languages: ['resolv', 'kube'],
+    kinds: [...KUBELET_KINDS],
     messages: {
       loopback: 'Loopback name server `{{address}}` in {{target}}, the resolv.conf the kubelet hands to pods: CoreDNS (dnsPolicy Default) forwards to itself, its loop plugin halts it and the pods crash-loop; point the kubelet\'s resolvConf at a file with the real upstream servers',
       maybe: 'Loopback name server `{{address}}` on a Kubernetes node: if the kubelet hands this file to pods (its resolvConf, default /etc/resolv.conf), CoreDNS forwards to itself and crash-loops; lint a node snapshot with var/lib/kubelet/config.yaml to know',

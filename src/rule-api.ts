@@ -24,6 +24,9 @@ export { getPath, getScalar, getString, getItems, pairOf, isMapping, isScalar, i
 export type * from './types.js';
 export { MAXNS, atoi as glibcAtoi, glibcNameservers, kubeletSearchLine, parseNameserver, podResolvFiles, type NameserverAddress, type PodResolvFile } from './resolv/semantics.js';
 export { CALICO_DEFAULT_MTU_IFACE_PATTERN, hostCalicoFacts, type HostCalicoFacts } from './calico/host.js';
+export { CALICO_KINDS } from './calico/view.js';
+/** The kind of the kubelet's configuration document (a rule that reads it lists it in its `meta.kinds`). */
+export const KUBELET_KINDS: readonly string[] = ['KubeletConfiguration'];
 export { calicoAtLeast, encapsulationOn, envValue, felixBool, felixFileSetting, felixKeys, type FelixKey } from './calico/settings.js';
 export { goRegExp, type GoRegExp } from './util/go-regexp.js';
 export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithoutDataplane, largestOverhead, mtuSettings, type Encap, type Encapsulations, type MtuSetting } from './calico/mtu.js';
@@ -57,6 +60,7 @@ export function sysctlInt(value: string | undefined): number | undefined {
 }
 export {
   CNI_CONF_EXTENSIONS,
+  CNI_KINDS,
   CNI_TITLE,
   cniConfigs,
   describeBudget,

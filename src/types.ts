@@ -180,6 +180,13 @@ export interface DocumentNode extends BaseNode {
   /** `kind` of the object, when it is a Kubernetes object (has apiVersion and kind). */
   kind?: string;
   apiVersion?: string;
+  /**
+   * A document no enabled rule reads, not parsed (Kubernetes YAML, see
+   * `KubeParseOptions`): no body; `kind`, `apiVersion` and `name`
+   * (`metadata.name`) as read from its text.
+   */
+  skipped?: true;
+  name?: string;
   body: DataNode | null;
   children: DataNode[];
 }
@@ -438,6 +445,13 @@ export interface RuleMeta<M extends string = string> {
   precision: 'high' | 'medium';
   /** Languages whose files the rule reads. */
   languages: LanguageId[];
+  /**
+   * For a rule that reads `kube`: the Kubernetes kinds of the YAML documents
+   * it reads, itself or through the facts it asks for (rule-api's
+   * CALICO_KINDS, CNI_KINDS). Documents of a kind no enabled rule reads are
+   * not parsed (see "Performance" in the README). Absent: every document.
+   */
+  kinds?: string[];
   /** Message templates by id; `{{name}}` placeholders are filled from `data`. */
   messages: Record<M, string>;
   /** JSON schema of the options object. */

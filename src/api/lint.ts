@@ -16,7 +16,7 @@ import { INTERNAL_ERROR, READ_ERROR } from '../engine/builtin.js';
 import { applyBaseline, baselineFingerprints, filterFiles } from '../engine/baseline.js';
 import { classifyRepoPath } from '../engine/classify.js';
 import { lintAndFix } from '../engine/fix.js';
-import { runScopes, type LoadDiagnostic } from '../engine/linter.js';
+import { kubeDocumentSelector, runScopes, type LoadDiagnostic } from '../engine/linter.js';
 import { displayPath, isReported, loadPaths, loadPathsAsync, parseText, type Loaded } from '../engine/load.js';
 import { decode, DEFAULT_MAX_FILE_BYTES, parseByteSize, readStreamBounded, sourceFile } from '../engine/read.js';
 import { Scope, summarizeHost } from '../engine/scope.js';
@@ -235,8 +235,10 @@ function prepare(options: RunOptions): Prepared {
   return { cwd, warn, maxFileBytes, unusedSeverity, ignoreOptions, config, paths: paths.length ? paths : ['.'] };
 }
 
-function loadOptions(p: Prepared) {
-  return { cwd: p.cwd, config: p.config, ...p.ignoreOptions, ...(p.maxFileBytes !== undefined ? { maxFileBytes: p.maxFileBytes } : {}) };
+function loadOptions(p: Prepared, options: RunOptions) {
+  // Kubernetes YAML: only the documents of a kind some enabled rule reads are parsed.
+  const kubeDocuments = kubeDocumentSelector(options.ruleSet ?? allRules, p.config);
+  return { cwd: p.cwd, config: p.config, ...p.ignoreOptions, ...(p.maxFileBytes !== undefined ? { maxFileBytes: p.maxFileBytes } : {}), ...(kubeDocuments ? { kubeDocuments } : {}) };
 }
 
 /**
@@ -249,7 +251,7 @@ export async function runLint(options: RunOptions): Promise<LintRun> {
     const { scopes, diagnostics } = await loadInMemory(options.files, p.cwd, p.config, p.maxFileBytes);
     return finish(p, options, { scopes, diagnostics, missing: [], nothingUnder: [], hosts: [] }, true);
   }
-  return finish(p, options, await loadPathsAsync(p.paths, loadOptions(p)), false);
+  return finish(p, options, await loadPathsAsync(p.paths, loadOptions(p, options)), false);
 }
 
 /**
@@ -259,7 +261,7 @@ export async function runLint(options: RunOptions): Promise<LintRun> {
 export function runLintSync(options: RunOptions): LintRun {
   if (options.files !== undefined) throw new UsageError('runLintSync lints paths, not in-memory files');
   const p = prepare(options);
-  return finish(p, options, loadPaths(p.paths, loadOptions(p)), false);
+  return finish(p, options, loadPaths(p.paths, loadOptions(p, options)), false);
 }
 
 function finish(p: Prepared, options: RunOptions, loaded: Loaded, inMemory: boolean): LintRun {

@@ -164,6 +164,13 @@ interface Ctx {
   indexOf: (file: string) => LineIndex | null;
 }
 
+/**
+ * The kinds of the Kubernetes objects the view reads (and `List`s of them;
+ * Helm values files, which have no kind, are always read): a rule that asks
+ * for the view lists them in its `meta.kinds`.
+ */
+export const CALICO_KINDS: readonly string[] = ['DaemonSet', 'ConfigMap', 'Installation', 'FelixConfiguration', 'IPPool'];
+
 function visitObject(ctx: Ctx, obj: DataNode | null | undefined, depth: number): void {
   if (!isMapping(obj) || depth > 8) return;
   const kind = getString(obj, 'kind');

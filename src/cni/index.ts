@@ -18,6 +18,9 @@ import { ORIGIN } from '../util/position.js';
 
 export * from './model.js';
 
+/** The kinds of the Kubernetes objects the CNI readers read (a rule that asks for `cniConfigs` lists them in its `meta.kinds`). */
+export const CNI_KINDS: readonly string[] = ['ConfigMap', 'DaemonSet'];
+
 /** CNI configurations of one directory (repository) or one host, read from Kubernetes YAML. */
 export function readCniConfigs(files: SourceFile[]): CniConfig[] {
   const out: CniConfig[] = [];

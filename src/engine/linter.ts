@@ -25,6 +25,7 @@ import type {
 import { languageOf } from '../languages/index.js';
 import { lineIndexFor } from '../parsers/line-index.js';
 import { createMessage, type LintMessage } from './message.js';
+import type { KubeDocumentHeader } from '../parsers/yaml.js';
 import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
@@ -114,6 +115,29 @@ class Carriers {
   }
 }
 
+/** The rules a run applies: those on by default, and those its configuration names. */
+export function enabledRules(rules: Rule[], config: Config): Rule[] {
+  return rules.filter((rule) => {
+    const base = config.ruleSetting(rule.meta.id, undefined)?.severity ?? rule.meta.severity;
+    return base !== 'off' || config.ruleIds().has(rule.meta.id);
+  });
+}
+
+/**
+ * Which Kubernetes YAML documents of repository files a run parses: those of
+ * a kind some enabled rule reads (`meta.kinds`), or every one (undefined)
+ * when an enabled rule that reads `kube` does not say which kinds it reads.
+ */
+export function kubeDocumentSelector(rules: Rule[], config: Config): ((header: KubeDocumentHeader) => boolean) | undefined {
+  const kinds = new Set<string>();
+  for (const rule of enabledRules(rules, config)) {
+    if (!rule.meta.languages.includes('kube')) continue;
+    if (!rule.meta.kinds) return undefined;
+    for (const k of rule.meta.kinds) kinds.add(k);
+  }
+  return (header) => kinds.has(header.kind);
+}
+
 /** Apply every enabled rule to every scope and assemble the report. */
 export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], options: EngineOptions): LintReport {
   const { config } = options;
@@ -123,10 +147,7 @@ export function runScopes(scopes: Scope[], loadDiagnostics: LoadDiagnostic[], op
   const run = runHosts(scopes, options.cluster);
   for (const scope of scopes) scope.joinRun(run);
 
-  const enabled = options.rules.filter((rule) => {
-    const base = config.ruleSetting(rule.meta.id, undefined)?.severity ?? rule.meta.severity;
-    return base !== 'off' || config.ruleIds().has(rule.meta.id);
-  });
+  const enabled = enabledRules(options.rules, config);
   for (const rule of enabled) usedRules.set(rule.meta.id, rule.meta);
 
   for (const d of loadDiagnostics) {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Config } from '../config/load.js';
 import { parseSourceFile } from './parse.js';
 import type { KubeRoot, SourceFile } from '../types.js';
+import type { KubeDocumentHeader } from '../parsers/yaml.js';
 import { IGNORED_FILE, IGNORED_FILE_MESSAGE, PARSE_ERROR, READ_ERROR } from './builtin.js';
 import { ignorePatternMatcher, walkDirectory } from './discover.js';
 import { unrenderedNote, KustomizeIndex } from './unrendered.js';
@@ -35,6 +36,12 @@ export interface LoadOptions {
   ignorePatterns?: string[];
   /** `--no-ignore`: no `.gitignore`, no configuration `ignores`, no `--ignore-pattern`. */
   noIgnore?: boolean;
+  /**
+   * Which documents of the repository's Kubernetes YAML files to parse (the
+   * engine's `kubeDocumentSelector`); absent: all. Host snapshots' files are
+   * parsed whole (a host's summary reads them).
+   */
+  kubeDocuments?: (header: KubeDocumentHeader) => boolean;
 }
 
 /** A host snapshot found under the paths, not loaded yet. */
@@ -263,6 +270,7 @@ export function loadPaths(paths: string[], options: LoadOptions): Loaded {
     const t = read();
     if (t === undefined) continue;
     const file = sourceFile({ path: rel, absolutePath: abs, language: cls.language, text: t });
+    if (options.kubeDocuments && cls.language === 'kube') file.vfile.data.kubeDocuments = options.kubeDocuments;
     parseSourceFile(file);
     // Templates and Kustomize patches are not objects until rendered: one note, no rules.
     const note = cls.language === 'kube' ? unrenderedNote({ abs, rel, cwd, text: t, tree: file.parsed!.tree as KubeRoot, kustomize }) : undefined;

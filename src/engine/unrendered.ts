@@ -173,6 +173,12 @@ function patchPaths(doc: unknown): string[] {
 export function onlyFragments(tree: KubeRoot): boolean {
   let content = false;
   for (const doc of tree.children) {
+    // A document not parsed (no rule reads its kind) has apiVersion and kind.
+    if (doc.skipped) {
+      if (doc.name) return false;
+      content = true;
+      continue;
+    }
     if (!doc.body) continue;
     content = true;
     if (isMapping(doc.body) && getString(doc.body, 'apiVersion') && getString(doc.body, 'kind') && getString(doc.body, 'metadata', 'name')) return false;

@@ -18,7 +18,7 @@ export const kube: Language<'kube', KubeRoot, KubeNodes> = {
     if (!sniff) return { language: 'kube' };
     return KUBE_SNIFF.test(sniff()) ? { language: 'kube' } : undefined;
   },
-  processor: processorOf(parseKube),
+  processor: processorOf((text, file) => parseKube(text, file.data.kubeDocuments ? { parseDocument: file.data.kubeDocuments } : {})),
   commentMarkers: ['#'],
   // YAML comments are kept beside the data tree.
   commentsBesideTree: true,

@@ -11,6 +11,7 @@
  */
 import { unified, type Processor } from 'unified';
 import type { VFile } from 'vfile';
+import type { KubeDocumentHeader } from '../parsers/yaml.js';
 import type { AnyRoot, FactFileKind, LanguageId, ParseResult } from '../types.js';
 
 declare module 'vfile' {
@@ -19,6 +20,8 @@ declare module 'vfile' {
     hostlintParse: ParseResult;
     /** Fact files: what the file holds (decides how it is read). */
     factKind: FactFileKind;
+    /** Kubernetes YAML in a repository: which documents to parse (the engine's `kubeDocumentSelector`); absent: all. */
+    kubeDocuments: (header: KubeDocumentHeader) => boolean;
     /** The engine's traversal of this file's tree for the rules of a scope (see `hostlintRules`). */
     hostlintVisit: (tree: AnyRoot) => void;
   }

@@ -68,7 +68,7 @@ type YamlProblem = { message: string; pos?: [number, number] };
  * under-indented continuation lines is parsed again on its own, padded (see
  * `padQuotedContinuations`); the rest of the file is never parsed twice.
  */
-export function parseKube(text: string): ParseResult<KubeRoot> {
+export function parseKube(text: string, options: KubeParseOptions = {}): ParseResult<KubeRoot> {
   const index = new LineIndex(text);
   const problems: ParseProblem[] = [];
   const comments: CommentNode[] = [];
@@ -83,7 +83,10 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
 
   rememberLineIndex(tree, index);
   try {
-    new KubeStream(text, index, documents, comments, problems).run();
+    const cuts = options.parseDocument ? documentStarts(text) : undefined;
+    if (!cuts || !selective(text, index, cuts, options.parseDocument!, documents, comments, problems)) {
+      new KubeStream(text, 0, index, documents, comments, problems).run();
+    }
   } catch (error) {
     // The library should not throw, but a pathological input (e.g. nesting deep
     // enough to exhaust the stack) must still become a problem, not a crash.
@@ -103,20 +106,426 @@ export function parseKube(text: string): ParseResult<KubeRoot> {
   return { tree, problems, comments };
 }
 
+/** Points of the file for offsets of the text being parsed (a LineIndex, or one shifted to a part of the file). */
+interface Points {
+  point(offset: number): Position['start'];
+  position(start: number, end: number): Position;
+}
+
+/** What is read of a document without parsing it: its top-level `apiVersion` and `kind`, and `metadata.name`. */
+export interface KubeDocumentHeader {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
+
+export interface KubeParseOptions {
+  /**
+   * Which documents to parse. Where this is given, the stream is split into
+   * documents at its `---` lines, each document's header is read without
+   * parsing it, and a document this returns false for is not parsed: it
+   * stays in the tree as a placeholder (`skipped`, no body, its `kind` and
+   * `apiVersion`), and its syntax errors are not reported. A document whose
+   * header cannot be read that way, a `List` (whose items are objects of any
+   * kind), and a document with a `hostlint-` directive in it are always
+   * parsed. Absent: every document is parsed.
+   */
+  parseDocument?: (header: KubeDocumentHeader) => boolean;
+}
+
+/**
+ * Parse only the documents `parseDocument` asks for, each run of consecutive
+ * needed documents as one stream, with positions in the whole file. False
+ * (and nothing added) when the file must be parsed as a whole after all.
+ */
+function selective(
+  text: string,
+  index: LineIndex,
+  starts: number[],
+  parseDocument: (header: KubeDocumentHeader) => boolean,
+  documents: DocumentNode[],
+  comments: CommentNode[],
+  problems: ParseProblem[],
+): boolean {
+  const ends = [...starts.slice(1), text.length];
+  const directive = directiveOffsets(text);
+  let from = -1;
+  const parse = (to: number): boolean => {
+    if (from < 0) return true;
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    const base = from;
+    const points: Points = base === 0 ? index : { point: (o) => index.point(o + base), position: (s, e) => index.position(s + base, e + base) };
+    const stream = new KubeStream(part, base, points, documents, comments, problems);
+    stream.run();
+    from = -1;
+    return !stream.deep;
+  };
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i]!;
+    const end = ends[i]!;
+    const header = hasOffsetWithin(directive, start, end) ? undefined : readHeader(text, start, end);
+    if (!header || header.kind.endsWith('List') || parseDocument(header)) {
+      if (from < 0) from = start;
+      continue;
+    }
+    if (!parse(start)) return restart(documents, comments, problems);
+    let e = end;
+    while (e > start && isBlankCode(text.charCodeAt(e - 1))) e--;
+    documents.push({
+      type: 'document',
+      index: documents.length,
+      kind: header.kind,
+      apiVersion: header.apiVersion,
+      name: header.name,
+      skipped: true,
+      body: null,
+      children: [],
+      position: index.position(start, e),
+    });
+  }
+  if (!parse(text.length)) return restart(documents, comments, problems);
+  return true;
+}
+
+/** Forget what a selective parse produced (the file is parsed as a whole instead). */
+function restart(documents: DocumentNode[], comments: CommentNode[], problems: ParseProblem[]): false {
+  documents.length = 0;
+  comments.length = 0;
+  problems.length = 0;
+  return false;
+}
+
+const isBlankCode = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Offsets of every `hostlint-` (an inline directive's start) in the text, ascending. */
+function directiveOffsets(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('hostlint-'); i !== -1; i = text.indexOf('hostlint-', i + 1)) out.push(i);
+  return out;
+}
+
+function hasOffsetWithin(sorted: number[], from: number, to: number): boolean {
+  return anyWithin(sorted, from, to - 1);
+}
+
+/** Whether the character after `---` or `...` at a line start makes it a document marker (as the `yaml` package reads it). */
+const endsMarker = (c: number): boolean => Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13;
+
+/**
+ * Where the documents of a YAML stream start, found in one linear pass over
+ * its lines, without parsing: a `---` line (`---` at column 0, then a blank,
+ * a line break or the end) starts a document wherever it is, in a block
+ * scalar, a quoted scalar or a flow collection too, as the `yaml` package
+ * (and the YAML 1.2 grammar) reads it. The first document starts at 0 (blank
+ * and comment lines, a byte-order mark, before the first `---` are its own).
+ * Undefined where the split is not that simple (directives, a document after
+ * `...` without a `---`): the caller parses the file as a whole.
+ */
+export function documentStarts(text: string): number[] | undefined {
+  const starts = [0];
+  const n = text.length;
+  let started = false;
+  let ended = false;
+  let pos = 0;
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol === -1) eol = n;
+    const s = pos === 0 && text.charCodeAt(0) === 0xfeff ? 1 : pos;
+    const c = text.charCodeAt(s);
+    if (c === 45 /* - */ && text.charCodeAt(s + 1) === 45 && text.charCodeAt(s + 2) === 45 && endsMarker(text.charCodeAt(s + 3))) {
+      if (started) starts.push(pos);
+      started = true;
+      ended = false;
+    } else if (c === 46 /* . */ && text.charCodeAt(s + 1) === 46 && text.charCodeAt(s + 2) === 46 && endsMarker(text.charCodeAt(s + 3))) {
+      if (!isTrivia(text, s + 3, eol)) return undefined;
+      ended = true;
+    } else if (c === 37 /* % */) {
+      return undefined; // a directive (or content no document may start with)
+    } else if (!isTrivia(text, s, eol)) {
+      if (ended) return undefined; // a document after `...`, without `---`
+      started = true;
+    }
+    pos = eol + 1;
+  }
+  return starts;
+}
+
+/** Whether text[from, to) is blanks, or blanks and a comment. */
+function isTrivia(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) i++;
+    else return c === 35; /* # */
+  }
+  return true;
+}
+
+const HEADER_KEYS = new Set(['apiVersion', 'kind']);
+const NOT_STRINGS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+
+/**
+ * The header of the document text[from, to), read line by line without
+ * parsing, or undefined where it cannot be read for certain. The lines are
+ * followed as the YAML lexer reads them: the text of a block scalar (lines
+ * more indented than its key), of a quoted scalar that goes on over lines
+ * (up to its closing quote, at whatever indentation) and of a plain scalar's
+ * continuation lines is skipped. What remains must be a block mapping at
+ * column 0 whose column-0 lines are all plain `key:` lines, with
+ * `apiVersion`, `kind` and `metadata` once each, the first two with one-line
+ * string values, `metadata` with one `name` among its direct children.
+ * Anything else (flow collections over several lines, anchors, tags, tabs
+ * in indentation, explicit block indentation) makes the document one that
+ * is parsed.
+ */
+export function readHeader(text: string, from: number, to: number): KubeDocumentHeader | undefined {
+  let apiVersion: string | undefined;
+  let kind: string | undefined;
+  let name: string | undefined;
+  let metadata = false;
+  /** The top-level key of the lines being read (`''`: none yet). */
+  let top = '';
+  let childIndent = -1;
+  let first = true;
+  /** Text being skipped: a quoted scalar (its quote), a block scalar or a plain scalar (lines more indented than `col`). */
+  let open: { kind: 'quote'; quote: number } | { kind: 'block' | 'plain'; col: number } | undefined;
+  /** The last line was `apiVersion:` or `kind:` (a continuation line would change its value). */
+  let header = false;
+  let pos = from;
+  while (pos < to) {
+    let eol = text.indexOf('\n', pos);
+    if (eol === -1 || eol > to) eol = to;
+    const s = pos === 0 && text.charCodeAt(0) === 0xfeff ? 1 : pos;
+    pos = eol + 1;
+    // A CRLF line end: the line is what comes before the CR (else `key:\r` would read as a key with a value).
+    if (eol > s && text.charCodeAt(eol - 1) === 13) eol--;
+    if (open?.kind === 'quote') {
+      const close = quoteClose(text, s, eol, open.quote);
+      if (close < 0) continue;
+      open = undefined;
+      if (!isTrivia(text, close, eol)) return undefined;
+      continue;
+    }
+    let indent = s;
+    while (indent < eol && text.charCodeAt(indent) === 32) indent++;
+    const c = text.charCodeAt(indent);
+    const blank = indent === eol || c === 13 || ((c === 9 || c === 13) && isTrivia(text, indent, eol));
+    if (open) {
+      if (blank) continue;
+      if (open.kind === 'plain' && c === 35) {
+        open = undefined; // a comment ends a plain scalar
+        continue;
+      }
+      if (indent - s > open.col) {
+        if (header) return undefined;
+        continue;
+      }
+      open = undefined;
+    }
+    header = false;
+    if (blank || c === 35 /* # */) continue;
+    if (c === 9) return undefined; // a tab in the indentation
+    const line = readLine(text, s, indent, eol);
+    if (line === undefined) return undefined;
+    open = line.open;
+    if (indent > s) {
+      if (top === '') return undefined;
+      if (top !== 'metadata') continue;
+      const depth = indent - s;
+      if (childIndent < 0) childIndent = depth;
+      if (depth < childIndent) return undefined;
+      if (depth > childIndent) continue;
+      const key = plainKey(text, indent, eol);
+      if (key === undefined) return undefined;
+      if (key.name !== 'name') continue;
+      if (name !== undefined) return undefined;
+      name = simpleValue(text, key.value, eol);
+      if (name === undefined) return undefined;
+      header = true;
+      continue;
+    }
+    if (first && c === 45 && text.charCodeAt(s + 1) === 45 && text.charCodeAt(s + 2) === 45 && endsMarker(text.charCodeAt(s + 3))) {
+      first = false;
+      if (!isTrivia(text, s + 3, eol)) return undefined;
+      open = undefined;
+      continue;
+    }
+    first = false;
+    if (c === 46 && text.charCodeAt(s + 1) === 46 && text.charCodeAt(s + 2) === 46 && endsMarker(text.charCodeAt(s + 3))) {
+      break; // `...`: the rest of the document is blank or comments (documentStarts checked)
+    }
+    if (c === 45 && (text.charCodeAt(s + 1) === 32 || s + 1 >= eol || text.charCodeAt(s + 1) === 13)) {
+      // `- ` at column 0: a sequence, the value of the top-level key above it.
+      if (top === '' || top === 'metadata' || HEADER_KEYS.has(top)) return undefined;
+      continue;
+    }
+    const key = plainKey(text, s, eol);
+    if (key === undefined) return undefined;
+    top = key.name;
+    if (HEADER_KEYS.has(key.name)) {
+      const value = simpleValue(text, key.value, eol);
+      if (value === undefined) return undefined;
+      header = true;
+      if (key.name === 'kind') {
+        if (kind !== undefined) return undefined;
+        kind = value;
+      } else {
+        if (apiVersion !== undefined) return undefined;
+        apiVersion = value;
+      }
+    } else if (key.name === 'metadata') {
+      if (metadata || !isTrivia(text, key.value, eol)) return undefined;
+      metadata = true;
+    }
+  }
+  if (open?.kind === 'quote') return undefined;
+  if (apiVersion === undefined || kind === undefined || name === undefined) return undefined;
+  return { apiVersion, kind, name };
+}
+
+/**
+ * One line of block YAML from its first non-blank, text[at, eol): what it
+ * leaves open (a quoted scalar not closed on it; a block scalar or plain
+ * scalar whose text may go on on more indented lines, with the column they
+ * must be more indented than), or undefined for what readHeader does not
+ * follow (a flow collection over lines, anchors, tags, aliases, explicit
+ * keys, explicit block indentation).
+ */
+function readLine(text: string, s: number, at: number, eol: number): { open?: { kind: 'quote'; quote: number } | { kind: 'block' | 'plain'; col: number } } | undefined {
+  let i = at;
+  /** The column of the node whose value is read next (its scalar's text must be more indented). */
+  let col = at - s;
+  // Sequence entries: `- `.
+  while (text.charCodeAt(i) === 45 && (i + 1 >= eol || text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 13)) {
+    col = i - s;
+    i += 1;
+    while (i < eol && text.charCodeAt(i) === 32) i++;
+  }
+  let key = false;
+  for (;;) {
+    if (i >= eol) return {};
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */ && (i === at || text.charCodeAt(i - 1) === 32)) return {};
+    if (c === 34 || c === 39) {
+      const close = quoteClose(text, i + 1, eol, c);
+      if (close < 0) return { open: { kind: 'quote', quote: c } };
+      i = close;
+      while (i < eol && text.charCodeAt(i) === 32) i++;
+      if (!key && text.charCodeAt(i) === 58 && (i + 1 >= eol || text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 13)) {
+        // A quoted key: its value follows.
+        key = true;
+        i++;
+        while (i < eol && text.charCodeAt(i) === 32) i++;
+        continue;
+      }
+      return isTrivia(text, i, eol) ? {} : undefined;
+    }
+    if (c === 91 || c === 123) {
+      let e = eol;
+      while (e > i && isBlankCode(text.charCodeAt(e - 1))) e--;
+      return text.charCodeAt(e - 1) === (c === 91 ? 93 : 125) ? {} : undefined;
+    }
+    if (c === 124 || c === 62) {
+      // A block scalar header: `|`, `>`, with a chomping indicator; explicit indentation is not followed.
+      let j = i + 1;
+      if (text.charCodeAt(j) === 45 || text.charCodeAt(j) === 43) j++;
+      return isTrivia(text, j, eol) ? { open: { kind: 'block', col } } : undefined;
+    }
+    if (c === 38 || c === 33 || c === 42 || c === 63 || c === 37 || c === 64 || c === 96) return undefined; // & ! * ? % @ `
+    if (key) return { open: { kind: 'plain', col } };
+    // A plain key (its value after `: `), else a plain scalar.
+    let j = i;
+    while (j < eol) {
+      const d = text.charCodeAt(j);
+      if (d === 58 && (j + 1 >= eol || text.charCodeAt(j + 1) === 32 || text.charCodeAt(j + 1) === 13)) break;
+      if (d === 35 && text.charCodeAt(j - 1) === 32) return { open: { kind: 'plain', col } };
+      j++;
+    }
+    if (j >= eol) return { open: { kind: 'plain', col } };
+    key = true;
+    col = i - s;
+    i = j + 1;
+    while (i < eol && text.charCodeAt(i) === 32) i++;
+  }
+}
+
+/** Offset just past the quote that closes a quoted scalar (`quote`: its character code), searching text[from, eol); -1 when it does not close there. */
+function quoteClose(text: string, from: number, eol: number, quote: number): number {
+  for (let i = from; i < eol; i++) {
+    const c = text.charCodeAt(i);
+    if (quote === 39) {
+      if (c === 39) {
+        if (i + 1 < eol && text.charCodeAt(i + 1) === 39) i++;
+        else return i + 1;
+      }
+    } else if (c === 92) i++;
+    else if (c === 34) return i + 1;
+  }
+  return -1;
+}
+
+const isKeyStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isKeyChar = (c: number): boolean => isKeyStart(c) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 47;
+
+/** `name:` (a plain key of letters, digits and `_.-/`, then `:` and a blank or the end) at text[at]; the offset after the colon. */
+function plainKey(text: string, at: number, eol: number): { name: string; value: number } | undefined {
+  if (!isKeyStart(text.charCodeAt(at))) return undefined;
+  let i = at + 1;
+  while (i < eol && isKeyChar(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 58 /* : */) return undefined;
+  const after = text.charCodeAt(i + 1);
+  if (i + 1 < eol && after !== 32 && after !== 9 && after !== 13) return undefined;
+  return { name: text.slice(at, i), value: i + 1 };
+}
+
+/**
+ * A one-line string value at text[at, eol): plain (a letter, then letters,
+ * digits and `._/-`; not null or a boolean), or quoted without escapes, then
+ * blanks or a comment. Undefined for anything else.
+ */
+function simpleValue(text: string, at: number, eol: number): string | undefined {
+  let i = at;
+  while (i < eol && text.charCodeAt(i) === 32) i++;
+  const c = text.charCodeAt(i);
+  let value: string;
+  if (c === 34 || c === 39) {
+    const close = quoteClose(text, i + 1, eol, c);
+    if (close < 0) return undefined;
+    value = text.slice(i + 1, close - 1);
+    if (value.includes('\\') || value.includes("'")) return undefined; // escapes
+    i = close;
+  } else {
+    if (!isKeyStart(c)) return undefined;
+    const start = i;
+    while (i < eol && isKeyChar(text.charCodeAt(i))) i++;
+    value = text.slice(start, i);
+    if (NOT_STRINGS.has(value)) return undefined;
+  }
+  if (i < eol && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9 && text.charCodeAt(i) !== 13) return undefined;
+  return isTrivia(text, i, eol) ? value : undefined;
+}
+
 class KubeStream {
+  /** Whether a collection nested deeper than MAX_YAML_NESTING was found (nothing of the text was composed). */
+  deep = false;
   /** Collection-key problems, dropped at the end where the YAML parser already complained. */
   private readonly keyProblems: Array<{ message: string; pos: [number, number] }> = [];
   private readonly converter: Converter;
   private readonly scanner: CstScanner;
 
+  /**
+   * `text`: what is parsed, the file or one part of it that starts at offset
+   * `base` of the file; `index` gives points of the file for offsets of `text`.
+   */
   constructor(
     private readonly text: string,
-    private readonly index: LineIndex,
+    private readonly base: number,
+    private readonly index: Points,
     private readonly documents: DocumentNode[],
     private readonly comments: CommentNode[],
     private readonly problems: ParseProblem[],
   ) {
-    this.converter = new Converter(text, index, (p) => this.keyProblems.push(p as { message: string; pos: [number, number] }));
+    this.converter = new Converter(text, index, (p) => this.keyProblems.push(p as { message: string; pos: [number, number] }), base);
     this.scanner = new CstScanner(index, comments);
   }
 
@@ -150,7 +559,7 @@ class KubeStream {
     const info = composer.streamInfo();
     for (const err of info.errors) this.report(err);
     for (const w of info.warnings) if (REPORTED_WARNINGS.has(w.code)) this.report(w);
-    const reported = this.problems.map((p) => p.position.start.offset!).sort((a, b) => a - b);
+    const reported = this.problems.map((p) => p.position.start.offset! - this.base).sort((a, b) => a - b);
     for (const kp of this.keyProblems) {
       if (!anyWithin(reported, kp.pos[0], kp.pos[1])) this.report(kp);
     }
@@ -161,6 +570,7 @@ class KubeStream {
    * composed (what was is dropped), its comments are still collected.
    */
   private tooDeep(offset: number, token: CstToken, commentsBefore: number, rest: Iterable<CstToken>): void {
+    this.deep = true;
     this.documents.length = 0;
     this.problems.length = 0;
     this.keyProblems.length = 0;
@@ -227,15 +637,15 @@ class KubeStream {
       this.keyProblems.push({ message: kp.message, pos: [map(kp.pos[0]), map(kp.pos[1])] });
     });
     const node = converter.document(fixed, this.documents.length);
-    remapDocument(node, this.text, index, map);
+    remapDocument(node, this.text, this.base, index, map);
     this.documents.push(node);
     if (converter.aliases.length > 0) checkAliases(fixed, converter.aliases, reportMapped);
 
     // The comments of the document are those of the padded text (a `#` on a
     // continuation line is text of the scalar, not a comment).
     let cut = this.comments.length;
-    while (cut > 0 && this.comments[cut - 1]!.position.start.offset! >= start) cut--;
-    const later = this.comments.splice(cut).filter((c) => c.position.start.offset! >= end);
+    while (cut > 0 && this.comments[cut - 1]!.position.start.offset! >= this.base + start) cut--;
+    const later = this.comments.splice(cut).filter((c) => c.position.start.offset! >= this.base + end);
     for (const c of mine) remapPosition(c.position, index, map);
     this.comments.push(...mine, ...later);
     return true;
@@ -253,7 +663,7 @@ class CstScanner {
   private deep: number | undefined;
 
   constructor(
-    private readonly index: LineIndex,
+    private readonly index: Points,
     private readonly out: CommentNode[],
   ) {}
 
@@ -457,7 +867,7 @@ function quotedEnd(text: string, start: number): number {
 }
 
 /** Rewrite a position from offsets of the padded text to the file's (in place). */
-function remapPosition(pos: Position, index: LineIndex, map: OffsetMapper): void {
+function remapPosition(pos: Position, index: Points, map: OffsetMapper): void {
   const s = map(pos.start.offset!);
   const e = Math.max(s, map(pos.end.offset!));
   const out = index.position(s, e);
@@ -466,7 +876,7 @@ function remapPosition(pos: Position, index: LineIndex, map: OffsetMapper): void
 }
 
 /** Rewrite every position of a document converted from a padded text to the file's offsets. */
-function remapDocument(doc: DocumentNode, text: string, index: LineIndex, map: OffsetMapper): void {
+function remapDocument(doc: DocumentNode, text: string, base: number, index: Points, map: OffsetMapper): void {
   const seen = new WeakSet<object>();
   const fix = (pos: Position): void => {
     if (seen.has(pos)) return;
@@ -477,7 +887,7 @@ function remapDocument(doc: DocumentNode, text: string, index: LineIndex, map: O
     if (!n) return;
     fix(n.position);
     if (n.type === 'scalar') {
-      n.source = text.slice(n.position.start.offset, n.position.end.offset);
+      n.source = text.slice(n.position.start.offset! - base, n.position.end.offset! - base);
     } else if (n.type === 'mapping') {
       for (const pair of n.children) {
         fix(pair.position);
@@ -556,7 +966,7 @@ function forEachToken(tokens: unknown[], visit: (tok: Record<string, unknown>) =
 const CHILD_KEYS = ['props', 'start', 'key', 'sep', 'value', 'items', 'end'];
 
 /** Every `#` comment token of the CST, in source order. */
-function collectComments(tokens: unknown[], index: LineIndex, out: CommentNode[]): void {
+function collectComments(tokens: unknown[], index: Points, out: CommentNode[]): void {
   forEachToken(tokens, (tok) => {
     if (tok.type !== 'comment' || typeof tok.source !== 'string' || typeof tok.offset !== 'number') return;
     const src = tok.source;
@@ -575,10 +985,12 @@ class Converter {
   /** Aliases of the last converted document (offsets of the parsed text). */
   aliases: Array<{ name: string; pos: [number, number] }> = [];
 
+  /** `base`: the offset in the file of `text`, which `index` adds to the offsets of `text` (positions made hold the file's offsets). */
   constructor(
     private readonly text: string,
-    private readonly index: LineIndex,
+    private readonly index: Points,
     private readonly report: (err: { message: string; pos?: [number, number] }) => void,
+    private readonly base = 0,
   ) {}
 
   document(doc: Document.Parsed, i: number): DocumentNode {
@@ -591,7 +1003,7 @@ class Converter {
     const body = contents ? this.node(contents) : null;
     const start = doc.range[0];
     let end = this.trimEnd(start, doc.range[1]);
-    if (body) end = Math.max(end, body.position.end.offset!);
+    if (body) end = Math.max(end, body.position.end.offset! - this.base);
     const node: DocumentNode = {
       type: 'document',
       index: i,
@@ -646,7 +1058,7 @@ class Converter {
         if (k == null || isScalar(k)) {
           const value = k == null ? null : (k as import('yaml').Scalar).value;
           if (many ? many.has(value) : few!.includes(value)) {
-            this.report({ message: 'Map keys must be unique', pos: [pair.key.position.start.offset!, pair.key.position.end.offset!] });
+            this.report({ message: 'Map keys must be unique', pos: [pair.key.position.start.offset! - this.base, pair.key.position.end.offset! - this.base] });
           } else if (many) many.add(value);
           else {
             few!.push(value);
@@ -680,7 +1092,7 @@ class Converter {
     if (isPair(n)) {
       // A pair as a sequence item (`[a: 1]`): a single-pair mapping.
       const pair = this.pair(n);
-      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset!, pair.position.end.offset!) };
+      return { type: 'mapping', children: [pair], position: this.index.position(pair.position.start.offset! - this.base, pair.position.end.offset! - this.base) };
     }
     // Unknown node class: keep its text as a string scalar.
     const [s, e] = this.range(n as YamlNode);
@@ -725,9 +1137,9 @@ class Converter {
   private collectionPosition(flow: boolean | undefined, s: number, e: number, start: Position['start'], children: Array<{ position: Position }>): Position {
     if (!flow && children.length > 0) {
       const end = children[children.length - 1]!.position.end;
-      if (end.offset! >= s) return { start, end };
+      if (end.offset! - this.base >= s) return { start, end };
     }
-    const end = flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! : this.trimEnd(s, e);
+    const end = flow ? e : children.length > 0 ? children[children.length - 1]!.position.end.offset! - this.base : this.trimEnd(s, e);
     return { start, end: this.index.point(Math.max(s, end)) };
   }
 
@@ -741,11 +1153,11 @@ class Converter {
     if (converted.type === 'mapping' || converted.type === 'sequence') {
       this.report({
         message: 'Mapping key is a collection; Kubernetes (JSON) accepts only scalar keys',
-        pos: [converted.position.start.offset!, converted.position.end.offset!],
+        pos: [converted.position.start.offset! - this.base, converted.position.end.offset! - this.base],
       });
     }
-    const s = converted.position.start.offset!;
-    const e = converted.position.end.offset!;
+    const s = converted.position.start.offset! - this.base;
+    const e = converted.position.end.offset! - this.base;
     const source = this.text.slice(s, e);
     return { type: 'scalar', value: source, source, position: this.index.position(s, e) };
   }
@@ -761,7 +1173,7 @@ class Converter {
       valueNode = p.value == null ? null : this.node(p.value as YamlNode);
     } else {
       valueNode = p.value == null ? null : this.node(p.value as YamlNode);
-      key = this.keyScalar(p.key, (p.key as YamlNode).range ? (p.key as YamlNode).range![0] : valueNode ? valueNode.position.start.offset! : 0);
+      key = this.keyScalar(p.key, (p.key as YamlNode).range ? (p.key as YamlNode).range![0] : valueNode ? valueNode.position.start.offset! - this.base : 0);
     }
     // The pair spans its key (or, without one, its value) to the later end;
     // it shares those points (points are never changed in place).
@@ -774,7 +1186,7 @@ class Converter {
       key,
       value: valueNode,
       children: valueNode ? [key, valueNode] : [key],
-      position: start.offset! <= end.offset! ? { start, end } : this.index.position(end.offset!, end.offset!),
+      position: start.offset! <= end.offset! ? { start, end } : this.index.position(end.offset! - this.base, end.offset! - this.base),
     };
     return node;
   }

@@ -8,8 +8,10 @@
  *   2. a 20 MiB manifest (manifest.mjs) against `parseAllDocuments`;
  *   3. fleet audits (fleet.mjs, run as its own process, as it runs alone).
  *
- *   node test/bench/index.mjs [--runs N] [--mib N] [--fleet N,N]   (`npm run bench` builds first)
+ *   node test/bench/index.mjs [--runs N] [--mib N] [--fleet N,N] [--only precommit,manifest,fleet]
+ *   (`npm run bench` builds first)
  *
+ * `--only` runs the named parts only (default: all three).
  * `--fleet` passes the fleet sizes of the 2-thread figures to fleet.mjs (`--sizes`; its default: 1,000 and 4,000).
  *
  * The ratios need an otherwise idle machine to mean much; the runs are
@@ -28,10 +30,20 @@ if (!existsSync(new URL('../../dist/src/cli/main.js', import.meta.url))) {
 }
 const build = process.env.HOSTLINT_BENCH_BIN ? '(HOSTLINT_BENCH_BIN)' : existsSync(new URL('../../dist/hostlint.cjs', import.meta.url)) ? '(bundled)' : '(unbundled: esbuild did not run)';
 console.log(`# hostlint benchmarks\n\n${environment()}; hostlint: ${hostlintBin.startsWith(repo) ? hostlintBin.slice(repo.length) : hostlintBin} ${build}`);
-precommitBench();
-manifestBench();
-console.log('\n## Fleet audits (test/bench/fleet.mjs)\n');
-const fleetArg = process.argv.indexOf('--fleet');
-const sizes = fleetArg >= 0 ? ['--sizes', process.argv[fleetArg + 1] ?? ''] : [];
-const fleet = spawnSync(process.execPath, [fileURLToPath(new URL('./fleet.mjs', import.meta.url)), ...sizes], { stdio: 'inherit' });
-process.exitCode = fleet.status ?? 1;
+const PARTS = ['precommit', 'manifest', 'fleet'];
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : PARTS;
+const unknown = only.filter((p) => !PARTS.includes(p));
+if (unknown.length || only.length === 0) {
+  console.error(`bench: --only takes parts from ${PARTS.join(', ')} (got ${unknown.join(', ') || 'none'})`);
+  process.exit(2);
+}
+if (only.includes('precommit')) precommitBench();
+if (only.includes('manifest')) manifestBench();
+if (only.includes('fleet')) {
+  console.log('\n## Fleet audits (test/bench/fleet.mjs)\n');
+  const fleetArg = process.argv.indexOf('--fleet');
+  const sizes = fleetArg >= 0 ? ['--sizes', process.argv[fleetArg + 1] ?? ''] : [];
+  const fleet = spawnSync(process.execPath, [fileURLToPath(new URL('./fleet.mjs', import.meta.url)), ...sizes], { stdio: 'inherit' });
+  process.exitCode = fleet.status ?? 1;
+}
