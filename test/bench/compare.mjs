@@ -22,8 +22,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { corpus, environment, fmtMiB, fmtMs, fmtRatio, measure, printTable, repo, runsFromArgs } from './harness.mjs';
+import { environment, fmtMiB, fmtMs, fmtRatio, measure, printTable, repo, runsFromArgs } from './harness.mjs';
 import { generateManifest } from './manifest.mjs';
+import { CASES, COMMON, CONFIG } from './precommit.mjs';
 
 const againstArg = process.argv.indexOf('--against');
 const against = againstArg >= 0 ? process.argv[againstArg + 1] : undefined;
@@ -37,27 +38,18 @@ const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '') : '';
 const mine = path.join(repo, 'bin/hostlint');
 const other = path.resolve(against);
 
-const COMMON = [
-  ['hosts/k8s-workers/sysctl.d/11-gce-network-security.conf', path.join(corpus, 'sysctl/gcp-compute-image-packages_11-gce-network-security.conf')],
-  ['hosts/k8s-workers/sysctl.conf', path.join(corpus, 'sysctl/procps-ng_v4.0.6-sysctl.conf')],
-  ['hosts/k8s-workers/resolv.conf', path.join(corpus, 'resolv/golang-go_resolv.conf')],
-  ['hosts/k8s-workers/cni/net.d/10-calico.conflist', path.join(repo, 'fixtures/rules/calico-mtu-mismatch/invalid-conflist-too-large/cluster/10-calico.conflist')],
-];
-
 const root = mkdtempSync(path.join(os.tmpdir(), 'hostlint-bench-compare-'));
 try {
   const workloads = [];
-  for (const [name, manifest] of [
-    ['pre-commit, custom-resources.yaml', path.join(corpus, 'calico/projectcalico-calico_v3.32.1-custom-resources.yaml')],
-    ['pre-commit, calico.yaml v3.28', path.join(corpus, 'calico/projectcalico-calico_v3.28.0-calico.yaml')],
-  ]) {
+  for (const { name: manifestName, manifest } of CASES) {
+    const name = `pre-commit, ${manifestName}`;
     const dir = path.join(root, name.replace(/\W+/g, '-'));
-    const files = [...COMMON, ['cluster/calico/calico.yaml', manifest]];
+    const files = [...COMMON, manifest];
     for (const [rel, from] of files) {
       mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       copyFileSync(from, path.join(dir, rel));
     }
-    writeFileSync(path.join(dir, '.hostlint.yaml'), 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n  physicalMtu: 1500\n');
+    writeFileSync(path.join(dir, '.hostlint.yaml'), CONFIG);
     workloads.push({ name, cwd: dir, args: files.map(([rel]) => rel) });
   }
   workloads.push({ name: 'incident example', cwd: path.join(repo, 'fixtures/examples'), args: ['incident'] });

@@ -30,15 +30,15 @@ import { corpus, environment, fmtMs, fmtRatio, hostlintBin, measure, printTable,
 const RUNS = runsFromArgs(11);
 
 /** The changed files of the commit: [path in the repository, source]. */
-const COMMON = [
+export const COMMON = [
   ['hosts/k8s-workers/sysctl.d/11-gce-network-security.conf', path.join(corpus, 'sysctl/gcp-compute-image-packages_11-gce-network-security.conf')],
   ['hosts/k8s-workers/sysctl.conf', path.join(corpus, 'sysctl/procps-ng_v4.0.6-sysctl.conf')],
   ['hosts/k8s-workers/resolv.conf', path.join(corpus, 'resolv/golang-go_resolv.conf')],
   ['hosts/k8s-workers/cni/net.d/10-calico.conflist', path.join(repo, 'fixtures/rules/calico-mtu-mismatch/invalid-conflist-too-large/cluster/10-calico.conflist')],
 ];
 /** The repository's configuration: facts about the hosts its files configure (as a real repository has them). */
-const CONFIG = 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n  physicalMtu: 1500\n';
-const CASES = [
+export const CONFIG = 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n  physicalMtu: 1500\n';
+export const CASES = [
   { name: 'custom-resources.yaml', manifest: ['cluster/calico/custom-resources.yaml', path.join(corpus, 'calico/projectcalico-calico_v3.32.1-custom-resources.yaml')] },
   { name: 'calico.yaml v3.28', manifest: ['cluster/calico/calico.yaml', path.join(corpus, 'calico/projectcalico-calico_v3.28.0-calico.yaml')] },
 ];
