@@ -451,11 +451,11 @@ export function loadSnapshot(
       }
     }
     if (byResolved.has(resolved.hostPath)) return byResolved.get(resolved.hostPath);
-    if (resolved.size > ctx.maxBytes) {
+    if (resolved.size !== undefined && resolved.size > ctx.maxBytes) {
       ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File ${overLimitReason(resolved.size, ctx.maxBytes)}`, host });
       return undefined;
     }
-    const r = snap.read(resolved.hostPath);
+    const r = snap.read(resolved.hostPath, ctx.maxBytes);
     if (!r.ok) {
       ctx.diagnostics.push({ ruleId: READ_ERROR, file: display(hostPath), message: `File ${r.reason}`, host });
       return undefined;

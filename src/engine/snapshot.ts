@@ -26,36 +26,42 @@ export type PathEntry<T> =
  * those components; `found(components, data)` makes the result for the last
  * one (`data` undefined: the root itself).
  */
-export function resolveHostPath<T>(hostPath: string, entry: (components: string[]) => PathEntry<T>, found: (components: string[], data: T | undefined) => Resolved): Resolved {
-  let pending = hostPath.split('/').filter(Boolean);
-  let current: string[] = [];
+export function resolveHostPath<T>(hostPath: string, entry: (components: readonly string[]) => PathEntry<T>, found: (components: readonly string[], data: T | undefined) => Resolved): Resolved {
+  let pending = hostPath.split('/');
+  let next = 0; // pending[next] is the component to resolve now
+  const current: string[] = [];
   let hops = 0;
-  while (pending.length > 0) {
-    const part = pending.shift()!;
-    if (part === '.') continue;
+  while (next < pending.length) {
+    const part = pending[next++]!;
+    if (part === '' || part === '.') continue;
     if (part === '..') {
       current.pop(); // at the root, `..` is the root, as on the host
       continue;
     }
-    const e = entry([...current, part]);
+    current.push(part);
+    const e = entry(current);
     if (e.type === 'missing') return { ok: false, missing: true };
     if (e.type === 'error') return { ok: false, missing: false, reason: e.reason };
     if (e.type === 'symlink') {
       if (++hops > 40) return { ok: false, missing: false, reason: 'is a symlink loop (more than 40 links)' };
       if (e.target === '/dev/null') return { ok: false, missing: false, reason: 'is masked (a symlink to /dev/null)' };
-      pending = [...e.target.split('/').filter(Boolean), ...pending];
-      if (e.target.startsWith('/')) current = [];
+      current.pop();
+      pending = [...e.target.split('/'), ...pending.slice(next)];
+      next = 0;
+      if (e.target.startsWith('/')) current.length = 0;
       continue;
     }
-    current.push(part);
-    if (pending.length > 0 && e.type !== 'directory') return { ok: false, missing: true };
-    if (pending.length === 0) return found(current, e.data);
+    let more = false; // whether a component follows (`.` and `..` count)
+    for (let i = next; i < pending.length && !more; i++) more = pending[i] !== '';
+    if (more && e.type !== 'directory') return { ok: false, missing: true };
+    if (!more) return found(current, e.data);
   }
   return found([], undefined);
 }
 
 export type Resolved =
-  | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size: number }
+  /** `size` undefined: not known until the file is read (the read refuses a file over the limit). */
+  | { ok: true; absolute: string; hostPath: string; isDirectory: boolean; size?: number }
   | { ok: false; missing: true }
   | { ok: false; missing: false; reason: string };
 
@@ -112,6 +118,31 @@ export function listReadable(snap: Pick<Snapshot, 'list' | 'resolve'>): string[]
   }
   return [...new Set(out)];
 }
+
+/** What a directory listing says an entry is. */
+type EntryKind = 'symlink' | 'directory' | 'file' | 'special';
+
+/**
+ * Host directories a snapshot is listed in rather than probed entry by entry:
+ * those with a `*` pattern, and those where three or more of the paths
+ * hostlint looks for (SNAPSHOT_PATTERNS, SNAPSHOT_MARKERS) are (`/`, `/etc`,
+ * `/sos_commands/networking`...). One directory read then answers what would
+ * be an lstat each, and most of those paths do not exist.
+ */
+const DENSE_DIRECTORIES: ReadonlySet<string> = (() => {
+  const children = new Map<string, Set<string>>();
+  for (const pattern of [...SNAPSHOT_PATTERNS, ...SNAPSHOT_MARKERS]) {
+    const parts = pattern.split('/').filter(Boolean);
+    for (let i = 0; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join('/')}`;
+      if (parts.slice(0, i).includes('*')) break;
+      let set = children.get(dir);
+      if (!set) children.set(dir, (set = new Set()));
+      set.add(parts[i]!);
+    }
+  }
+  return new Set([...children].filter(([, names]) => names.has('*') || names.size >= 3).map(([dir]) => dir));
+})();
 
 /**
  * The host name of a snapshot named the way sos names its reports
@@ -180,28 +211,65 @@ export class DirectorySnapshot implements Snapshot {
   }
 
   private resolveUncached(hostPath: string): Resolved {
-    return resolveHostPath<Stats>(
+    return resolveHostPath<{ abs: string; kind?: EntryKind }>(
       hostPath,
       (components) => {
-        const abs = path.join(this.root, ...components);
+        const abs = `${this.root}/${components.join('/')}`;
+        // What a directory's listing says of its entries, without a system call per
+        // path looked up: for the directories hostlint looks into most (DENSE), and any
+        // already listed for a `*` pattern.
+        const parent = components.length === 1 ? '' : `/${components.slice(0, -1).join('/')}`;
+        const listing = DENSE_DIRECTORIES.has(parent || '/') || this.entries.has(parent) ? this.entriesOf(parent) : undefined;
+        if (listing) {
+          const kind = listing.get(components[components.length - 1]!);
+          if (kind === undefined) return { type: 'missing' };
+          if (kind === 'symlink') return { type: 'symlink', target: this.readlink(abs) };
+          return { type: kind === 'directory' ? 'directory' : 'other', data: { abs, kind } };
+        }
+        // Else (and where a directory cannot be listed: search permission only), each entry on its own.
         const st = this.lstat(abs);
         if (typeof st === 'string') return st === 'ENOENT' || st === 'ENOTDIR' ? { type: 'missing' } : { type: 'error', reason: cannotRead({ code: st }) };
         if (st.isSymbolicLink()) return { type: 'symlink', target: this.readlink(abs) };
-        return { type: st.isDirectory() ? 'directory' : 'other', data: st };
+        return { type: st.isDirectory() ? 'directory' : 'other', data: { abs } };
       },
-      (components, st) => {
-        if (!st) return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
+      (components, data) => {
+        if (data === undefined) return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
+        const absolute = path.join(this.root, ...components);
+        const hostPath = `/${components.join('/')}`;
+        // A directory or regular file its directory's listing named: its size is checked when it is read.
+        if (data.kind === 'directory' || data.kind === 'file') return { ok: true, absolute, hostPath, isDirectory: data.kind === 'directory' };
+        const st = this.lstat(data.abs);
+        if (typeof st === 'string') return st === 'ENOENT' || st === 'ENOTDIR' ? { ok: false, missing: true } : { ok: false, missing: false, reason: cannotRead({ code: st }) };
         // A FIFO would block the read forever, a device (a copied /dev/zero) never end it.
         if (!st.isDirectory() && !st.isFile()) return { ok: false, missing: false, reason: `is ${specialFileKind(st)}, not a regular file` };
-        return { ok: true, absolute: path.join(this.root, ...components), hostPath: `/${components.join('/')}`, isDirectory: st.isDirectory(), size: st.size };
+        return { ok: true, absolute, hostPath, isDirectory: st.isDirectory(), size: st.size };
       },
     );
   }
 
-  // One lstat, readlink and readdir per path: the many host paths looked up
+  // One readdir, lstat and readlink per path: the many host paths looked up
   // share their directories, and the snapshot does not change while it is read.
   private readonly stats = new Map<string, Stats | string>();
   private readonly links = new Map<string, string>();
+  /** Host directory ('' for the root) → its entries' names and kinds; null: it cannot be listed. */
+  private readonly entries = new Map<string, Map<string, EntryKind> | null>();
+
+  private entriesOf(hostDir: string): Map<string, EntryKind> | undefined {
+    let listing = this.entries.get(hostDir);
+    if (listing === undefined) {
+      try {
+        listing = new Map();
+        // Node gives each entry's type from the directory itself (an lstat only where the file system does not say).
+        for (const d of readdirSync(`${this.root}${hostDir}`, { withFileTypes: true })) {
+          listing.set(d.name, d.isSymbolicLink() ? 'symlink' : d.isDirectory() ? 'directory' : d.isFile() ? 'file' : 'special');
+        }
+      } catch {
+        listing = null;
+      }
+      this.entries.set(hostDir, listing);
+    }
+    return listing ?? undefined;
+  }
 
   private lstat(abs: string): Stats | string {
     let st = this.stats.get(abs);
@@ -236,11 +304,7 @@ export class DirectorySnapshot implements Snapshot {
     if (!r.ok || !r.isDirectory) return [];
     let names = this.listed.get(r.absolute);
     if (names === undefined) {
-      try {
-        names = readdirSync(r.absolute).sort();
-      } catch {
-        names = [];
-      }
+      names = [...(this.entriesOf(r.hostPath === '/' ? '' : r.hostPath)?.keys() ?? [])].sort();
       this.listed.set(r.absolute, names);
     }
     return [...names];
