@@ -189,8 +189,10 @@ export class DirectorySnapshot implements Snapshot {
   private hostName: string | undefined;
 
   get form(): 'directory' | 'sosreport' {
-    return isDir(path.join(this.root, 'sos_commands')) ? 'sosreport' : 'directory';
+    return (this.kind ??= isDir(path.join(this.root, 'sos_commands')) ? 'sosreport' : 'directory');
   }
+
+  private kind: 'directory' | 'sosreport' | undefined;
 
   display(cwd: string, hostPath: string): string {
     const rel = path.relative(cwd, path.join(this.root, hostPath));

@@ -23,7 +23,24 @@ export interface NameserverAddress {
  * inet_aton() accepts (`127.1`, `0x7f.0.0.1`), else an IPv6 address with an
  * optional `%scope`. Undefined when glibc cannot parse it (and ignores the line).
  */
-export function parseNameserver(text: string): NameserverAddress | undefined {
+export function parseNameserver(text: string): Readonly<NameserverAddress> | undefined {
+  // A fleet's resolv.conf files name the same few servers: each text is parsed once (at most
+  // NAMESERVER_MEMO of them are kept; a short text only, so the memory stays small).
+  if (text.length > 64) return parseNameserverUncached(text);
+  let hit = nameserverMemo.get(text);
+  if (hit === undefined) {
+    const parsed = parseNameserverUncached(text);
+    hit = parsed ? Object.freeze(parsed) : null;
+    if (nameserverMemo.size >= NAMESERVER_MEMO) nameserverMemo.clear();
+    nameserverMemo.set(text, hit);
+  }
+  return hit ?? undefined;
+}
+
+const NAMESERVER_MEMO = 4096;
+const nameserverMemo = new Map<string, Readonly<NameserverAddress> | null>();
+
+function parseNameserverUncached(text: string): NameserverAddress | undefined {
   if (text === '') return undefined;
   if (ipaddr.IPv4.isValid(text)) {
     return { family: 4, loopback: ipaddr.IPv4.parse(text).range() === 'loopback' };
