@@ -72,6 +72,9 @@ export function configDigest(config: Config): string {
 
 export class FleetUsageError extends Error {}
 
+/** Characters of output held back before they are written (see FleetOutput). */
+const OUTPUT_CHUNK = 64 * 1024;
+
 /**
  * The output side of a fleet run (`audit` and `merge`): hosts in, one at a
  * time, then the repository's files; the chosen format written as it goes
@@ -96,6 +99,8 @@ export class FleetOutput {
   /** `--write-baseline`: the results that count now, collected for the file. */
   private readonly current: FileReport[] | undefined;
   private finished = false;
+  /** Write what is held back of the output. */
+  private readonly flush: () => void;
 
   constructor(
     private readonly io: Io,
@@ -132,15 +137,30 @@ export class FleetOutput {
       }
     }
     this.progress = new Progress(io, Boolean(!io.env.CI && io.stderrIsTTY && (this.outputFile || io.isTTY)));
-    const write = (raw: string) => {
-      if (raw === '') return;
-      const text = safeReport(formatName, raw);
+    const emit = (text: string) => {
       if (this.out !== undefined) this.out.write(text);
       else {
         this.progress.clear();
         io.stdout(text);
         this.progress.redraw();
       }
+    };
+    // Written in chunks of OUTPUT_CHUNK characters, not a system call per host, as C's
+    // stdio does; a terminal still sees each host as it is done.
+    const chunked = !io.isTTY || this.outputFile !== undefined;
+    let pending = '';
+    this.flush = () => {
+      if (pending === '') return;
+      const text = pending;
+      pending = '';
+      emit(text);
+    };
+    const write = (raw: string) => {
+      if (raw === '') return;
+      const text = safeReport(formatName, raw);
+      if (!chunked) return emit(text);
+      pending += text;
+      if (pending.length >= OUTPUT_CHUNK) this.flush();
     };
     const toolVersion = version();
     this.makeWriter = () =>
@@ -201,6 +221,7 @@ export class FleetOutput {
     const metas = new Map<string, RuleMeta>(allRules.map((r) => [r.meta.id, r.meta]));
     const rules = [...this.ruleIds].sort().map((id) => metas.get(id) ?? builtinMetas[id]!).filter(Boolean);
     this.writer.end(this.tally.summary, rules);
+    this.flush();
     if (this.out !== undefined) {
       const target = this.out;
       this.out = undefined;
@@ -235,6 +256,8 @@ export class FleetOutput {
   /** After a failure: the partial output file is removed. */
   close(): void {
     this.progress.stop();
+    // What the standard output was to show so far still goes there (a file being written is removed).
+    if (this.out === undefined) this.flush();
     if (!this.finished) this.made?.abort?.();
     if (!this.finished && this.out !== undefined) this.out.abort();
     this.out = undefined;
