@@ -9,7 +9,7 @@
  *   snippets, fingerprints → the LintReport formatters read (the one choke
  *   point where VFiles become the report).
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { VFile } from 'vfile';
 import type { Config } from '../config/load.js';
 import type {
@@ -491,7 +491,7 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[], host: s
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
     let prefix = prefixes.get(k);
-    if (!prefix) prefixes.set(k, (prefix = createHash('sha256').update(`${r.ruleId}\0${identity}\0${info.key}\0`)));
+    if (!prefix) prefixes.set(k, (prefix = sha256().update(`${r.ruleId}\0${identity}\0${info.key}\0`)));
     r.fingerprint = prefix.copy().update(String(n)).digest('hex').slice(0, 32);
     if (r.fix) {
       r.fix = { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, position: at.position(e.range[0], e.range[1]) })) };
@@ -511,10 +511,13 @@ function snippetWindow(text: string, position: Position): { text: string; column
   return { text: text.slice(from, from + SNIPPET_MAX), column: from + 1 };
 }
 
+/** A SHA-256 hash; node:crypto (and the streams it loads) is loaded with the first result, not with the bundled CLI. */
+const sha256 = (): Hash => process.getBuiltinModule('node:crypto').createHash('sha256');
+
 function norm(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
 function fingerprint(r: Result, identity: string, normalizedLine: string, neighbour: string, occurrence: number): string {
-  return createHash('sha256').update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
+  return sha256().update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
 }
