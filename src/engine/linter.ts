@@ -9,7 +9,8 @@
  *   snippets, fingerprints → the LintReport formatters read (the one choke
  *   point where VFiles become the report).
  */
-import type { Hash } from 'node:crypto';
+import { sha256 as sha256Hash } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { VFile } from 'vfile';
 import type { Config } from '../config/load.js';
 import type {
@@ -478,7 +479,7 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[], host: s
   };
   const seen = new Map<string, number>();
   /** Hash states after `rule\0file\0line\0neighbour\0`, per rule and line key: each result only adds its occurrence. */
-  const prefixes = new Map<string, Hash>();
+  const prefixes = new Map<string, TextHash>();
   for (const r of results) {
     const line = r.position.start.line;
     const info = infoOf(line);
@@ -511,8 +512,25 @@ function snippetWindow(text: string, position: Position): { text: string; column
   return { text: text.slice(from, from + SNIPPET_MAX), column: from + 1 };
 }
 
-/** A SHA-256 hash; node:crypto (and the streams it loads) is loaded with the first result, not with the bundled CLI. */
-const sha256 = (): Hash => process.getBuiltinModule('node:crypto').createHash('sha256');
+/**
+ * SHA-256 of UTF-8 text, in JavaScript (@noble/hashes): the same digests as
+ * node:crypto's `createHash('sha256')`, without what its first use costs a
+ * short run (Node's crypto and stream modules, OpenSSL's digest set-up).
+ */
+class TextHash {
+  constructor(private readonly state = sha256Hash.create()) {}
+  update(text: string): this {
+    this.state.update(utf8ToBytes(text));
+    return this;
+  }
+  copy(): TextHash {
+    return new TextHash(this.state.clone());
+  }
+  digest(_encoding: 'hex'): string {
+    return bytesToHex(this.state.digest());
+  }
+}
+const sha256 = (): TextHash => new TextHash();
 
 function norm(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
