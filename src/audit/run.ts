@@ -27,7 +27,6 @@ import type { HostSummary } from '../engine/scope.js';
 import type { LintReport, Severity } from '../types.js';
 import { lintHost, type HostOutcome } from './host.js';
 import type { HostTask } from './worker.js';
-import { createHash } from 'node:crypto';
 import { relativeToRoot, shardOf, type Shard } from './shard.js';
 import { ORIGIN } from '../util/position.js';
 
@@ -149,6 +148,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const repositoryScopes = loaded.scopes.filter((s) => s.kind === 'repository');
   const all = loaded.hosts;
   const refFile = (r: HostRef) => (r.kind === 'directory' ? r.root : r.file);
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const digest = (text: string) => createHash('sha256').update(text).digest('hex');
   const repositoryFiles = repositoryScopes.flatMap((s) => s.files.map((f) => ({ file: f.path, sha256: digest(f.text) })));
   const fleet = createHash('sha256');

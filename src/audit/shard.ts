@@ -7,7 +7,6 @@
  * a host lands in the same shard from run to run, whatever directory the
  * fleet is mounted at.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 export interface Shard {
@@ -32,7 +31,7 @@ export function parseShard(text: string): Shard | string {
 
 /** The shard a host's relative path belongs to. */
 export function shardOf(relativePath: string, count: number): number {
-  const digest = createHash('sha256').update(relativePath).digest();
+  const digest = process.getBuiltinModule('node:crypto').createHash('sha256').update(relativePath).digest();
   return digest.readUIntBE(0, 6) % count;
 }
 

@@ -4,7 +4,6 @@
  * per thread.
  */
 import path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { rules as allRules } from '../../rules/index.js';
 import { Config, loadConfig } from '../config/load.js';
 import type { HostRef } from '../engine/load.js';
@@ -35,7 +34,8 @@ export interface HostTask {
  */
 let guarded = false;
 function guardExit(): void {
-  if (guarded || isMainThread) return;
+  // node:worker_threads is loaded here, not with the bundled CLI (it costs a lint run's start-up).
+  if (guarded || process.getBuiltinModule('node:worker_threads').isMainThread) return;
   guarded = true;
   const realExit = process.exit.bind(process);
   process.exit = ((code?: number | string | null) => {

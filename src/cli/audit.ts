@@ -5,7 +5,6 @@
  * stderr only when stderr is a terminal, the report goes to a terminal or a
  * file (not a pipe), and `CI` is not set.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rules as allRules } from '../../rules/index.js';
@@ -64,7 +63,7 @@ export interface FleetValues {
 export function configDigest(config: Config): string {
   if (!config.file) return 'none';
   try {
-    return `sha256:${createHash('sha256').update(readFileSync(config.file)).digest('hex')}`;
+    return `sha256:${process.getBuiltinModule('node:crypto').createHash('sha256').update(readFileSync(config.file)).digest('hex')}`;
   } catch {
     return 'unreadable';
   }

@@ -201,7 +201,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     color,
     ...(width ? { width } : {}),
     timestamp: new Date().toISOString(),
-    ndjson: { command: 'lint', configDigest: configDigest(config), shard: null, reportUnusedDisableDirectives: unusedSeverity },
+    // The configuration's digest (a SHA-256) only where it is written.
+    ...(formatName === 'ndjson' ? { ndjson: { command: 'lint' as const, configDigest: configDigest(config), shard: null, reportUnusedDisableDirectives: unusedSeverity } } : {}),
     sarifCategory: values['sarif-category'],
     includeSuppressed: values['include-suppressed'] ?? false,
     warn,

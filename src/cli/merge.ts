@@ -12,11 +12,9 @@
  * missing, given twice or cut short) is exit 2 with one line saying which
  * file and why.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { rules as allRules } from '../../rules/index.js';
 import type { HostOutcome } from '../audit/host.js';
 import type { Config } from '../config/load.js';
@@ -80,7 +78,7 @@ async function* lines(file: string, io: Io): AsyncGenerator<string> {
     return;
   }
   const stream = createReadStream(path.resolve(io.cwd, file), { encoding: 'utf8' });
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  const rl = process.getBuiltinModule('node:readline').createInterface({ input: stream, crlfDelay: Infinity });
   try {
     for await (const l of rl) yield l;
   } finally {
@@ -212,7 +210,7 @@ export async function mergeCommand(cmd: MergeCommand): Promise<number> {
     } catch (error) {
       return fail(`cannot read ${f.file}, a repository file of the run (merge reads it relative to the working directory, as the shards did): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) return fail(`${f.file} changed since the shards ran (its sha256 differs from the one they recorded)`);
+    if (process.getBuiltinModule('node:crypto').createHash('sha256').update(bytes).digest('hex') !== f.sha256) return fail(`${f.file} changed since the shards ran (its sha256 differs from the one they recorded)`);
   }
 
   let out: FleetOutput;

@@ -14,7 +14,15 @@
  *     (src/config/precompiled.ts is replaced by them), so a run with a
  *     .hostlint.yaml neither loads Ajv nor compiles a schema;
  *   - tinypool stays outside (the audit loads it on demand, with its own
- *     worker files).
+ *     worker files);
+ *   - what a lint of named files does not need is not run when the bundle
+ *     loads: the packages in LAZY_PACKAGES (globby, with fast-glob, its
+ *     streams, `child_process` and `fs/promises`: only a directory argument
+ *     is walked with it) are imported as functions that `require` the package
+ *     on their first call (esbuild then runs the package's top-level code at
+ *     that point, not at start-up). Node's heavy modules (crypto, readline,
+ *     worker_threads) are taken with `process.getBuiltinModule` where they are
+ *     used, in the source itself.
  *
  * esbuild is a devDependency. Where it cannot run (installed with
  * `--omit=optional`, which leaves out its binary), this prints why and exits 0:
@@ -75,6 +83,33 @@ async function precompiledValidators() {
 
 const validators = await precompiledValidators();
 
+/**
+ * Packages whose named imports (all functions) become lazy in the bundle:
+ * `import { f } from 'pkg';` → a function `f` that requires `pkg` when first
+ * called. Every import of them must have that form (the build fails otherwise).
+ */
+const LAZY_PACKAGES = ['globby'];
+const LAZY_IMPORT = new RegExp(`^import \\{([\\w\\s,]+)\\} from '(${LAZY_PACKAGES.join('|')})';$`, 'gm');
+const ANY_IMPORT = new RegExp(`\\bfrom\\s*['"](${LAZY_PACKAGES.join('|')})['"]|\\bimport\\s*\\(\\s*['"](${LAZY_PACKAGES.join('|')})['"]`);
+
+/** A module's source with its imports of LAZY_PACKAGES made lazy. */
+function lazyImports(source, file) {
+  if (!ANY_IMPORT.test(source)) return source;
+  const out = source.replace(LAZY_IMPORT, (_, names, pkg) =>
+    names
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)
+      .map((n) => {
+        if (!/^\w+$/.test(n)) throw new Error(`bundle: ${file}: \`import { ${names.trim()} } from '${pkg}'\` cannot be made lazy (only plain named imports of functions)`);
+        return `const ${n} = (...args) => require(${JSON.stringify(pkg)}).${n}(...args);`;
+      })
+      .join(' '),
+  );
+  if (ANY_IMPORT.test(out)) throw new Error(`bundle: ${file} imports one of ${LAZY_PACKAGES.join(', ')} in a way that cannot be made lazy`);
+  return out;
+}
+
 const distUrlPlugin = {
   name: 'hostlint-dist-urls',
   setup(build) {
@@ -86,6 +121,7 @@ const distUrlPlugin = {
       // bin/load-bundle.cjs's own `import()`: a script compiled by `vm` has none that works
       // with a code cache on Node 20. (esbuild turns the others into lazy `require`s.)
       source = source.replace(/\bimport\((?=\s*['"](?:tinypool|node:[^'"]+)['"])/g, '__hostlintImport(');
+      source = lazyImports(source, args.path);
       if (!source.includes('import.meta.url')) return { contents: source, loader: 'js' };
       const rel = path.relative(dist, args.path).split(path.sep).join('/');
       const url = `new URL(${JSON.stringify(`./${rel}`)}, require("node:url").pathToFileURL(__filename)).href`;

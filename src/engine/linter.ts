@@ -9,7 +9,8 @@
  *   snippets, fingerprints → the LintReport formatters read (the one choke
  *   point where VFiles become the report).
  */
-import { createHash, type Hash } from 'node:crypto';
+import { sha256 as sha256Hash } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { VFile } from 'vfile';
 import type { Config } from '../config/load.js';
 import type {
@@ -478,7 +479,7 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[], host: s
   };
   const seen = new Map<string, number>();
   /** Hash states after `rule\0file\0line\0neighbour\0`, per rule and line key: each result only adds its occurrence. */
-  const prefixes = new Map<string, Hash>();
+  const prefixes = new Map<string, TextHash>();
   for (const r of results) {
     const line = r.position.start.line;
     const info = infoOf(line);
@@ -491,7 +492,7 @@ function addSnippetsAndFingerprints(file: SourceFile, results: Result[], host: s
     const n = seen.get(k) ?? 0;
     seen.set(k, n + 1);
     let prefix = prefixes.get(k);
-    if (!prefix) prefixes.set(k, (prefix = createHash('sha256').update(`${r.ruleId}\0${identity}\0${info.key}\0`)));
+    if (!prefix) prefixes.set(k, (prefix = sha256().update(`${r.ruleId}\0${identity}\0${info.key}\0`)));
     r.fingerprint = prefix.copy().update(String(n)).digest('hex').slice(0, 32);
     if (r.fix) {
       r.fix = { ...r.fix, edits: r.fix.edits.map((e) => ({ ...e, position: at.position(e.range[0], e.range[1]) })) };
@@ -511,10 +512,30 @@ function snippetWindow(text: string, position: Position): { text: string; column
   return { text: text.slice(from, from + SNIPPET_MAX), column: from + 1 };
 }
 
+/**
+ * SHA-256 of UTF-8 text, in JavaScript (@noble/hashes): the same digests as
+ * node:crypto's `createHash('sha256')`, without what its first use costs a
+ * short run (Node's crypto and stream modules, OpenSSL's digest set-up).
+ */
+class TextHash {
+  constructor(private readonly state = sha256Hash.create()) {}
+  update(text: string): this {
+    this.state.update(utf8ToBytes(text));
+    return this;
+  }
+  copy(): TextHash {
+    return new TextHash(this.state.clone());
+  }
+  digest(_encoding: 'hex'): string {
+    return bytesToHex(this.state.digest());
+  }
+}
+const sha256 = (): TextHash => new TextHash();
+
 function norm(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
 function fingerprint(r: Result, identity: string, normalizedLine: string, neighbour: string, occurrence: number): string {
-  return createHash('sha256').update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
+  return sha256().update(`${r.ruleId}\0${identity}\0${normalizedLine}\0${neighbour}\0${occurrence}`).digest('hex').slice(0, 32);
 }

@@ -20,8 +20,10 @@ import { ORIGIN, ORIGIN_POINT } from '../util/position.js';
  * expressions): a quoted scalar opens only where a scalar can start (line
  * start, after `: `, `- `, `? `, `[`, `{` or `,`) and may span lines; a block
  * scalar (`|`, `>`) holds the lines indented deeper than the line that opens it.
+ * Text without `{{` anywhere (most manifests) is answered by one `indexOf`.
  */
 export function templateActionOffset(text: string): number {
+  if (!text.includes('{{')) return -1;
   const n = text.length;
   let quote = ''; // '"' or "'" while inside a quoted scalar
   let blockIndent = -1; // indentation of the line that opened a block scalar

@@ -18,7 +18,6 @@
  * that repeats in the report (it cannot from one run of the engine, but
  * an audit joins many) is made unique with the host and position.
  */
-import { createHash } from 'node:crypto';
 import type { LintReport, Result, Severity } from '../types.js';
 import { isSuppressed, visibleResults, type FormatOptions } from './shared.js';
 
@@ -61,5 +60,5 @@ function position(r: Result): string {
 }
 
 function hash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 32);
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(s).digest('hex').slice(0, 32);
 }

@@ -86,6 +86,38 @@ describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([b.status, b.stdout, b.stderr]);
   });
 
+  it('loads no Node module a lint of named files does not use (crypto, child_process, readline, worker_threads, fs/promises)', () => {
+    const dir = writeTree({
+      '.hostlint.yaml': 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n',
+      'sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.ip_forward = 0\n',
+      'resolv.conf': 'nameserver 127.0.0.53\nsearch a b c d e f g\n',
+      'calico.yaml': 'apiVersion: operator.tigera.io/v1\nkind: Installation\nmetadata:\n  name: default\nspec:\n  calicoNetwork:\n    mtu: 9000\n',
+    });
+    /** Node's own modules the bundled CLI loads for `args`, with its exit code and report. */
+    const loads = (args: string[]) => {
+      const script = `
+        const before = new Set(process.moduleLoadList);
+        const { main } = require(${JSON.stringify(path.join(REPO, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(BUNDLE)});
+        let out = '';
+        main(${JSON.stringify(args)}, { stdout: (s) => (out += s), stderr: () => {}, stdin: async () => '', cwd: process.cwd(), isTTY: false, env: {} }).then((code) => {
+          const added = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+          process.stdout.write(JSON.stringify({ code, added, out }));
+        });`;
+      const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as { code: number; added: string[]; out: string };
+    };
+    const heavy = ['crypto', 'child_process', 'readline', 'worker_threads', 'fs/promises'];
+    const named = loads(['--format', 'json', 'sysctl.conf', 'resolv.conf', 'calico.yaml']);
+    expect(named.code).toBe(1);
+    const results = (JSON.parse(named.out) as { results: Array<{ ruleId: string; fingerprint: string }> }).results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) expect(r.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(named.added.filter((m) => heavy.includes(m))).toEqual([]);
+    // The probe sees them: walking a directory loads globby, and with it child_process.
+    expect(loads(['--format', 'json', '.']).added).toContain('child_process');
+  });
+
   it('exits 2, not 0 or 1, when it cannot start', () => {
     const dir = writeTree({ 'sysctl.conf': 'net.ipv4.ip_forward = 1\n' });
     mkdirSync(path.join(dir, 'bin'));
