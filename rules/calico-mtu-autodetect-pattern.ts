@@ -137,8 +137,13 @@ export default defineRule({
           });
           return;
         }
-        const hosts = clusterHosts(scope).filter((h) => !h.calico.cniMtu); // a node's own CNI file is checked in its scope
-        if (hosts.length === 0) return;
+        // A node's own CNI file is checked in its scope. Each pass reads the hosts anew: nothing of them is kept.
+        const hosts = {
+          *[Symbol.iterator]() {
+            for (const h of clusterHosts(scope)) if (!h.calico.cniMtu) yield h;
+          },
+        };
+        if (hosts[Symbol.iterator]().next().done) return;
         for (const { view } of calicoSets(scope)) {
           const autos: Array<{ what: string; file: string; position: Position }> = [];
           for (const cm of view.configMaps) {

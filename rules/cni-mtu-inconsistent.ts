@@ -59,9 +59,12 @@ function observations(host: string, facts: HostCniFacts | undefined): Observatio
 
 /** The cluster's nodes with their CNI devices, when they were linted in this run. */
 function clusterObservations(scope: Scope): Observation[] {
-  return fleetHosts(scope)
-    .filter((h) => h.facts.kubernetesNode.known && h.facts.kubernetesNode.value)
-    .flatMap((h) => observations(h.name, h.cni));
+  const out: Observation[] = [];
+  for (const h of fleetHosts(scope)) {
+    const k = h.facts.kubernetesNode;
+    if (k.known && k.value) out.push(...observations(h.name, h.cni));
+  }
+  return out;
 }
 
 

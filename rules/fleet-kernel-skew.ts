@@ -1,4 +1,4 @@
-import { defineRule, ORIGIN, fleetHosts, type HostSummary, type Location } from '../src/rule-api.js';
+import { defineRule, ORIGIN, fleetHosts, type Location } from '../src/rule-api.js';
 
 /**
  * Kernel versions where TCP behaviour the rules know about changes (see
@@ -72,31 +72,58 @@ export default defineRule({
     return {
       scope() {
         if (scope.kind !== 'repository') return;
-        const nodes: Array<{ host: HostSummary; release: string; version: string }> = [];
-        for (const host of fleetHosts(scope)) {
-          const f = host.facts;
-          if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.kernel.known) continue;
-          nodes.push({ host, release: f.kernel.value.release, version: f.kernel.value.version });
+        // Two passes over the hosts, keeping only counts and the first node on each side; then
+        // the nodes on the smaller side, which are reported.
+        const hosts = fleetHosts(scope);
+        const nodes = function* () {
+          for (const host of hosts) {
+            const f = host.facts;
+            if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.kernel.known) continue;
+            yield { name: host.name, release: f.kernel.value.release, version: f.kernel.value.version, evidence: f.kernel.evidence[0] };
+          }
+        };
+        type Node = ReturnType<typeof nodes> extends Generator<infer N> ? N : never;
+        const sides = BOUNDARIES.map(() => ({ before: 0, after: 0, firstBefore: undefined as Node | undefined, firstAfter: undefined as Node | undefined }));
+        let total = 0;
+        for (const n of nodes()) {
+          total++;
+          for (const [i, { version }] of BOUNDARIES.entries()) {
+            const side = sides[i]!;
+            if (compare(n.version, version) < 0) {
+              side.before++;
+              side.firstBefore ??= n;
+            } else {
+              side.after++;
+              side.firstAfter ??= n;
+            }
+          }
         }
-        if (nodes.length < 2) return;
-        for (const { version, change } of BOUNDARIES) {
-          const before = nodes.filter((n) => compare(n.version, version) < 0);
-          const after = nodes.filter((n) => compare(n.version, version) >= 0);
-          if (before.length === 0 || after.length === 0) continue;
-          const [odd, rest, side] = after.length < before.length ? [after, before, 'at or after'] : [before, after, 'before'];
+        if (total < 2) return;
+        // Per boundary with nodes on both sides: whether the odd ones are those at or after it.
+        const oddAfter = sides.map((s) => (s.before === 0 || s.after === 0 ? undefined : s.after < s.before));
+        if (oddAfter.every((o) => o === undefined)) return;
+        const odd: Node[][] = BOUNDARIES.map(() => []);
+        for (const n of nodes()) {
+          for (const [i, { version }] of BOUNDARIES.entries()) {
+            if (oddAfter[i] !== undefined && compare(n.version, version) >= 0 === oddAfter[i]) odd[i]!.push(n);
+          }
+        }
+        for (const [i, { version, change }] of BOUNDARIES.entries()) {
+          if (oddAfter[i] === undefined) continue;
+          const s = sides[i]!;
+          const [restCount, other, side] = oddAfter[i] ? [s.before, s.firstBefore!, 'at or after'] : [s.after, s.firstAfter!, 'before'];
           const v = version.replace(/\.0$/, '');
-          for (const n of odd) {
-            const evidence = n.host.facts.kernel.known ? n.host.facts.kernel.evidence[0] : undefined;
+          for (const n of odd[i]!) {
+            const evidence = n.evidence;
             if (!evidence) continue;
-            const other = rest[0]!;
-            const otherEvidence = other.host.facts.kernel.known ? other.host.facts.kernel.evidence[0] : undefined;
+            const otherEvidence = other.evidence;
             const related: Location[] = otherEvidence
-              ? [{ file: otherEvidence.file, position: otherEvidence.position ?? ORIGIN, message: `Kernel ${other.release} on ${other.host.name}, ${side === 'before' ? 'at or after' : 'before'} ${v} like ${rest.length} of the ${nodes.length} Kubernetes nodes` }]
+              ? [{ file: otherEvidence.file, position: otherEvidence.position ?? ORIGIN, message: `Kernel ${other.release} on ${other.name}, ${side === 'before' ? 'at or after' : 'before'} ${v} like ${restCount} of the ${total} Kubernetes nodes` }]
               : [];
             context.report({
               messageId: 'skew',
-              at: { file: evidence.file, position: evidence.position ?? ORIGIN, host: n.host.name, key: `kernel ${n.release} ${v}` },
-              data: { release: n.release, host: n.host.name, side, version: v, others: rest.length, total: nodes.length, change },
+              at: { file: evidence.file, position: evidence.position ?? ORIGIN, host: n.name, key: `kernel ${n.release} ${v}` },
+              data: { release: n.release, host: n.name, side, version: v, others: restCount, total, change },
               related,
             });
           }

@@ -79,46 +79,68 @@ export default defineRule<'outlier', Options>({
         const hosts = fleetHosts(scope);
         if (hosts.length < 2) return;
         const { minNodes, minShare } = context.options;
-        const byRole = new Map<string, HostSummary[]>();
+        // Two passes over the hosts: first how many hosts of each role configure each value of
+        // each key (and the first of them, the evidence for a majority); then the entries of
+        // the hosts whose value is not the majority's, which are reported. Nothing else of a
+        // host is kept. (Maps: keys and values are file contents.)
+        const members = new Map<string, number>();
+        for (const h of hosts) members.set(roleOf(h), (members.get(roleOf(h)) ?? 0) + 1);
+        const table = new Map<string, Map<string, Map<string, { count: number; first: { host: string; entry: SysctlSummary } }>>>();
         for (const h of hosts) {
           const role = roleOf(h);
-          byRole.set(role, [...(byRole.get(role) ?? []), h]);
-        }
-        for (const [role, members] of byRole) {
-          if (members.length < minNodes) continue;
-          // key → value → the hosts that configure it (Maps: keys and values are file contents).
-          const table = new Map<string, Map<string, Array<{ host: HostSummary; entry: SysctlSummary }>>>();
-          for (const host of members) {
-            for (const entry of host.sysctl ?? []) {
-              let values = table.get(entry.key);
-              if (!values) table.set(entry.key, (values = new Map()));
-              const list = values.get(entry.value) ?? [];
-              list.push({ host, entry });
-              values.set(entry.value, list);
-            }
+          if (members.get(role)! < minNodes) continue;
+          let keys = table.get(role);
+          if (!keys) table.set(role, (keys = new Map()));
+          for (const entry of h.sysctl ?? []) {
+            let values = keys.get(entry.key);
+            if (!values) keys.set(entry.key, (values = new Map()));
+            const tally = values.get(entry.value);
+            if (tally) tally.count++;
+            else values.set(entry.value, { count: 1, first: { host: h.name, entry } });
           }
-          for (const [key, values] of [...table].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        }
+        /** Per role and key with a majority: its value, its evidence, and the other values' entries (filled by the second pass). */
+        type Verdict = { majority: string; related: Location[]; holders: number; total: number; others: Map<string, Array<{ host: string; entry: SysctlSummary }>> };
+        const verdicts = new Map<string, Map<string, Verdict>>();
+        for (const [role, keys] of table) {
+          const byKey = new Map<string, Verdict>();
+          for (const [key, values] of keys) {
             if (values.size < 2) continue;
             let total = 0;
-            for (const list of values.values()) total += list.length;
+            for (const t of values.values()) total += t.count;
             if (total < minNodes) continue;
-            const [majority, holders] = [...values].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))[0]!;
-            if (holders.length / total < minShare) continue;
-            const example = holders[0]!;
+            const [majority, holders] = [...values].sort(([a, x], [b, y]) => y.count - x.count || (a < b ? -1 : 1))[0]!;
+            if (holders.count / total < minShare) continue;
+            const example = holders.first;
             const related: Location[] = [
               {
                 file: example.entry.file,
                 position: example.entry.position,
-                message: `\`${key} = ${majority}\` on ${example.host.name}, as on ${holders.length} of the ${total} ${ROLE_NAME[role]} that set the key`,
+                message: `\`${key} = ${majority}\` on ${example.host}, as on ${holders.count} of the ${total} ${ROLE_NAME[role]} that set the key`,
               },
             ];
-            for (const [value, list] of values) {
-              if (value === majority) continue;
+            // The other values, in the order they were first seen.
+            const others = new Map<string, Array<{ host: string; entry: SysctlSummary }>>();
+            for (const value of values.keys()) if (value !== majority) others.set(value, []);
+            byKey.set(key, { majority, related, holders: holders.count, total, others });
+          }
+          if (byKey.size) verdicts.set(role, byKey);
+        }
+        table.clear();
+        if (verdicts.size === 0) return;
+        for (const h of hosts) {
+          const byKey = verdicts.get(roleOf(h));
+          if (!byKey) continue;
+          for (const entry of h.sysctl ?? []) byKey.get(entry.key)?.others.get(entry.value)?.push({ host: h.name, entry });
+        }
+        for (const [role, byKey] of verdicts) {
+          for (const [key, { majority, related, holders, total, others }] of [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+            for (const [value, list] of others) {
               for (const { host, entry } of list) {
                 context.report({
                   messageId: 'outlier',
-                  at: { file: entry.file, position: entry.position, host: host.name, ...(entry.hostPath !== undefined ? { hostPath: entry.hostPath } : {}), line: entry.line },
-                  data: { key, value, host: host.name, majority, holders: holders.length, total, role: ROLE_NAME[role]! },
+                  at: { file: entry.file, position: entry.position, host, ...(entry.hostPath !== undefined ? { hostPath: entry.hostPath } : {}), line: entry.line },
+                  data: { key, value, host, majority, holders, total, role: ROLE_NAME[role]! },
                   related,
                 });
               }

@@ -7,7 +7,7 @@ export { defineRule, type Rule, type RuleContext, type ReportDescriptor, type Vi
 export { treeOf, type NodeTypes, type RootOf } from './languages/index.js';
 export type { RuleScope as Scope, SysctlSet, EffectiveSetting, LiveValue } from './engine/scope.js';
 // The fact API (src/facts/): each fact through its provider's accessor, computed once per scope.
-export type { FactSet, Kernel } from './facts/provider.js';
+export type { FactSet, HostList, Kernel } from './facts/provider.js';
 export type { HostSummary } from './facts/summary.js';
 export { sysctlSummary, type SysctlSummary } from './facts/sysctl.js';
 export { kernelBefore } from './facts/kernel.js';
@@ -33,13 +33,19 @@ export { OVERHEAD, TUNNEL_MTUS, encapModeOn, encapsulations, installationWithout
 
 import type { RuleScope as Scope } from './engine/scope.js';
 import type { HostSummary } from './facts/summary.js';
+import type { HostList } from './facts/provider.js';
 import type { Evidence, Fact, Location } from './types.js';
 
 export { ORIGIN } from './util/position.js';
 import { ORIGIN } from './util/position.js';
 
-/** The run's hosts as summaries (fleet rules, in the repository scope): wherever they were linted. */
-export function fleetHosts(scope: Scope): readonly HostSummary[] {
+/**
+ * The run's hosts as summaries (fleet rules, in the repository scope): wherever
+ * they were linted. Iterable again and again, in host order; in a fleet audit
+ * each pass streams them from a temporary file, so keep only what you need of
+ * each host, never the host itself.
+ */
+export function fleetHosts(scope: Scope): HostList<HostSummary> {
   return scope.join.hosts();
 }
 

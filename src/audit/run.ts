@@ -7,10 +7,11 @@
  * a small summary of its facts; the parsed trees stay in the worker and are
  * dropped with the task. Outcomes are handed to `onHost` in host order as soon
  * as they are ready (results stream out; at most a window of a few hosts per
- * thread is held), and only the summaries of Kubernetes nodes are kept for the
- * join. When every host is done, the repository scope is linted in the main
- * thread against those summaries: the cluster its manifests describe is the
- * run's Kubernetes nodes.
+ * thread is held), and each host's summary goes to a temporary file for the
+ * joins (src/audit/spilled-hosts.ts: memory does not grow with the fleet). When
+ * every host is done, the repository scope is linted in the main thread
+ * against those summaries, streamed back: the cluster its manifests describe is
+ * the run's Kubernetes nodes. The file is gone when the run ends.
  *
  * Nothing here knows about the command line or output formats.
  */
@@ -23,12 +24,12 @@ import { displayPath, loadPaths, type HostRef } from '../engine/load.js';
 import { INTERNAL_ERROR } from '../engine/builtin.js';
 import path from 'node:path';
 import type { Rule } from '../engine/rule.js';
-import type { HostSummary } from '../engine/scope.js';
 import type { LintReport, Severity } from '../types.js';
 import { lintHost, type HostOutcome } from './host.js';
 import type { HostTask } from './worker.js';
 import { relativeToRoot, shardOf, type Shard } from './shard.js';
 import { ORIGIN } from '../util/position.js';
+import { SpilledHosts } from './spilled-hosts.js';
 
 export type { HostOutcome } from './host.js';
 
@@ -140,6 +141,16 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
+  // Every host's summary, for the joins of the repository scope (a shard leaves those to `merge`).
+  const cluster = options.shard ? undefined : new SpilledHosts();
+  try {
+    return await audit(options, cluster);
+  } finally {
+    cluster?.close();
+  }
+}
+
+async function audit(options: AuditOptions, cluster: SpilledHosts | undefined): Promise<AuditRun> {
   const { cwd, config } = options;
   const unused = options.reportUnusedDisableDirectives ?? 'off';
   // The cluster's manifests parse only the documents of the kinds enabled rules read, as in `lint`.
@@ -160,7 +171,6 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const indexed = all.map((ref, index) => ({ ref, index }));
   const mine = shard ? indexed.filter(({ ref }) => shardOf(relativeToRoot(refFile(ref), roots), shard.count) === shard.index) : indexed;
   const refs = mine.map((m) => m.ref);
-  const cluster: HostSummary[] = [];
   let hostCount = 0;
   let done = 0;
   options.onProgress?.(0, refs.length);
@@ -170,7 +180,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     hostCount++;
     outcome.index = index;
     options.onHost(outcome);
-    if (outcome.summary && !shard) cluster.push(outcome.summary);
+    if (outcome.summary) cluster?.add(outcome.summary);
     delete outcome.summary;
   };
 
@@ -252,7 +262,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     cwd,
     reportUnusedDisableDirectives: unused,
     toolVersion: options.toolVersion,
-    cluster,
+    ...(cluster ? { cluster } : {}),
   });
   return { missing: loaded.missing, hostCount, repository };
 }

@@ -16,12 +16,23 @@ export interface ClusterHost {
   calico: HostCalicoFacts;
 }
 
-/** The run's Kubernetes nodes (from the hosts' summaries, wherever the hosts were linted). */
-export function clusterHosts(scope: { join: RunJoin<HostSummary> }): ClusterHost[] {
-  return scope.join
-    .hosts()
-    .flatMap((h) => (h.calico ? [{ name: h.name, facts: h.facts, calico: h.calico }] : []))
-    .filter((h) => h.facts.kubernetesNode.known && h.facts.kubernetesNode.value);
+/**
+ * The run's Kubernetes nodes (from the hosts' summaries, wherever the hosts
+ * were linted), in host order. Each pass reads the hosts anew (in a fleet
+ * audit, from a temporary file): keep only what you need of each.
+ */
+export function clusterHosts(scope: { join: RunJoin<HostSummary> }): Iterable<ClusterHost> {
+  const hosts = scope.join.hosts();
+  return {
+    *[Symbol.iterator]() {
+      for (const h of hosts) {
+        const k = h.facts.kubernetesNode;
+        if (!(k.known && k.value)) continue;
+        const calico = h.calico;
+        if (calico) yield { name: h.name, facts: h.facts, calico };
+      }
+    },
+  };
 }
 
 /** Calico objects and CNI conflists that describe one cluster (or one host). */

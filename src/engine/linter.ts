@@ -30,7 +30,7 @@ import type { KubeDocumentHeader } from '../parsers/yaml.js';
 import { builtinMetas, INTERNAL_ERROR, PARSE_ERROR, UNUSED_DIRECTIVE } from './builtin.js';
 import { parseDirectives, suppressingDirective, type Directive } from './directives.js';
 import { fillMessage, type ReportDescriptor, type Rule, type RuleContext } from './rule.js';
-import { runHosts, type HostSummary, type Scope } from './scope.js';
+import { runHosts, type HostList, type HostSummary, type Scope } from './scope.js';
 import { didYouMean } from '../suggest.js';
 import { ORIGIN } from '../util/position.js';
 import { countSeverities, emptyCounts } from '../util/counts.js';
@@ -47,7 +47,7 @@ export interface EngineOptions {
    * audit lints each host in a worker): the repository scope joins with these
    * instead of the host scopes passed here.
    */
-  cluster?: HostSummary[];
+  cluster?: HostList<HostSummary>;
 }
 
 /** A diagnostic found while loading (unreadable file, path that does not exist). */

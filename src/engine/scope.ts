@@ -15,7 +15,7 @@
  */
 import type { Config } from '../config/load.js';
 import { hostFacts, repositoryFacts } from '../facts/index.js';
-import type { FactScope, FactSet, RunJoin } from '../facts/provider.js';
+import type { FactScope, FactSet, HostList, RunJoin } from '../facts/provider.js';
 import { summarizeHost, type HostSummary } from '../facts/summary.js';
 import { tuned } from '../facts/tuned.js';
 import type { LanguageId, SourceFile } from '../types.js';
@@ -24,7 +24,7 @@ import { orderHostSysctlFiles, SysctlSet, type SysctlReader } from './sysctl-set
 export { orderHostSysctlFiles, SysctlSet, type EffectiveSetting, type LiveValue, type SysctlEntry, type SysctlReader } from './sysctl-set.js';
 export { summarizeHost, type HostSummary } from '../facts/summary.js';
 export type { SysctlSummary } from '../facts/sysctl.js';
-export type { FactSet, Kernel } from '../facts/provider.js';
+export type { FactSet, HostList, Kernel } from '../facts/provider.js';
 export type { NetInterface } from '../facts/interfaces.js';
 export type { CalicoSet } from '../calico/cluster.js';
 
@@ -49,7 +49,7 @@ export interface ScopeInit {
 /** The run's hosts as summaries, for a scope's joins. */
 export interface RunHosts {
   /** The hosts (computed on first use). */
-  hosts(): readonly HostSummary[];
+  hosts(): HostList<HostSummary>;
   /** The run's repository scopes (a host's rule may defer to the cluster's manifests there). */
   repositories: readonly Scope[];
 }
@@ -58,8 +58,8 @@ export interface RunHosts {
  * The hosts of a run as summaries: given (linted elsewhere: a fleet audit's
  * workers, `merge`), or summarised from the run's host scopes on first use.
  */
-export function runHosts(scopes: readonly Scope[], given?: readonly HostSummary[]): RunHosts {
-  let hosts = given;
+export function runHosts(scopes: readonly Scope[], given?: HostList<HostSummary>): RunHosts {
+  let hosts: HostList<HostSummary> | undefined = given;
   return {
     hosts: () => (hosts ??= scopes.filter((s) => s.kind === 'host').map((s) => summarizeHost(s))),
     repositories: scopes.filter((s) => s.kind === 'repository'),

@@ -54,16 +54,17 @@ function clusterPhysicalMtu(join: RunJoin, cni: CniName | 'calico'): Fact<Physic
     let best: { mtu: number; iface: string; evidence: Evidence[]; host: string } | undefined;
     let nodes = 0;
     let other = 0;
-    for (const { name, facts: f, cni: c } of join.hosts()) {
+    for (const h of join.hosts()) {
+      const f = h.facts;
       if (!(f.kubernetesNode.known && f.kubernetesNode.value) || !f.physicalMtu.known) continue;
-      const runs = nodeCni(c as HostCniFacts | undefined);
+      const runs = nodeCni(h.cni as HostCniFacts | undefined);
       if (runs !== undefined && runs !== cni) {
         other++;
         continue;
       }
       nodes++;
       if (!best || f.physicalMtu.value.mtu < best.mtu) {
-        best = { mtu: f.physicalMtu.value.mtu, iface: f.physicalMtu.value.iface ?? '', evidence: f.physicalMtu.evidence, host: name };
+        best = { mtu: f.physicalMtu.value.mtu, iface: f.physicalMtu.value.iface ?? '', evidence: f.physicalMtu.evidence, host: h.name };
       }
     }
     if (best) {

@@ -62,10 +62,21 @@ export interface FactSetProvider<K extends keyof FactSetValues> extends FactProv
   repository(config: ConfigFacts, join: RunJoin): Fact<FactSetValues[K]>;
 }
 
+/**
+ * The run's hosts for a join: iterable again and again, in host order, each
+ * pass reading them anew (a fleet audit streams them back from a temporary
+ * file: src/audit/spilled-hosts.ts), and how many there are. An array is one.
+ * Keep from each host only what the join needs: holding on to the hosts
+ * themselves holds the whole fleet in memory.
+ */
+export interface HostList<H> extends Iterable<H> {
+  readonly length: number;
+}
+
 /** The run's hosts, for the repository scope's joins (H: the host summary, src/facts/summary.ts). */
 export interface RunJoin<H extends HostFacts = HostFacts> {
   /** The summaries of the run's hosts (computed lazily): the only way to facts of other hosts. */
-  hosts(): readonly H[];
+  hosts(): HostList<H>;
   /** Memoise a join per key. */
   derive<T>(key: string, f: () => T): T;
 }

@@ -1,0 +1,198 @@
+/**
+ * The summaries of a fleet audit's hosts, kept out of memory: each summary is
+ * written, as it arrives, to a private temporary file, and the repository
+ * scope's joins stream them back, as often as they need (a `HostList`).
+ *
+ * The file: under the temporary directory (`TMPDIR`), in a directory of its
+ * own (`hostlint-hosts-*`, mode 0700), the file mode 0600; it is unlinked as
+ * soon as it is open, so nothing is left on disk whatever ends the run (also a
+ * kill); its space is freed when `close()` closes it or the process ends. Where
+ * unlinking an open file is refused (Windows) it is removed by `close()`. When
+ * no temporary directory is writable, the summaries are kept in memory as
+ * bytes.
+ *
+ * Each summary is stored as JSON in sections (each fact, `calico`, `cni`,
+ * `sysctl`): a host handed out by the iterator reads and parses a section only
+ * when a join reads that property, so a pass that looks at the Kubernetes-node
+ * fact and the kernel of every host does not parse every host's sysctl values.
+ * What stays in memory per host: its name, the record's offset and the
+ * sections' lengths (a few dozen bytes).
+ *
+ * JSON is what the summaries survive already: `hostlint merge` reads them
+ * back from NDJSON shards and gets the same results as the unsharded audit.
+ */
+import type { FactSet, FactSetValues, HostList } from '../facts/provider.js';
+import type { HostSummary } from '../facts/summary.js';
+
+/** The facts of a summary, each its own section (in FactSet's order, src/facts/index.ts). */
+const FACT_KEYS = ['kernel', 'kubernetesNode', 'nat', 'physicalMtu', 'procps'] as const satisfies ReadonlyArray<keyof FactSetValues>;
+/** The optional parts of a summary, each its own section. */
+const PARTS = ['calico', 'cni', 'sysctl'] as const satisfies ReadonlyArray<keyof HostSummary>;
+// Every fact and every part of a summary has its section: adding one without a section fails to compile.
+type Exhaustive<T extends never> = T;
+export type FactsCovered = Exhaustive<Exclude<keyof FactSetValues, (typeof FACT_KEYS)[number]>>;
+export type PartsCovered = Exhaustive<Exclude<keyof HostSummary, 'name' | 'facts' | (typeof PARTS)[number]>>;
+
+const SECTIONS = FACT_KEYS.length + PARTS.length;
+
+export class SpilledHosts implements HostList<HostSummary> {
+  private dir: string | undefined;
+  private file: string | undefined;
+  private fd: number | undefined;
+  /** Records kept in memory (no writable temporary directory). */
+  private memory: Buffer[] | undefined;
+  private size = 0;
+  private count = 0;
+  private readonly names: string[] = [];
+  /** Byte offset of each host's record (numbers: a file may pass 4 GiB). */
+  private readonly offsets: number[] = [];
+  /** Byte length of each section of each host (SECTIONS per host; 0: absent). */
+  private lengths = new Uint32Array(1024 * SECTIONS);
+  private scratch = Buffer.allocUnsafe(1 << 16);
+  private closed = false;
+
+  get length(): number {
+    return this.count;
+  }
+
+  add(summary: HostSummary): void {
+    if (this.closed) throw new Error('the host summaries were already released');
+    if (this.fd === undefined && this.memory === undefined) this.open();
+    const texts: string[] = [];
+    for (const k of FACT_KEYS) texts.push(JSON.stringify(summary.facts[k]));
+    for (const k of PARTS) texts.push(summary[k] === undefined ? '' : JSON.stringify(summary[k]));
+    const bytes = Buffer.from(texts.join(''), 'utf8');
+    if (this.lengths.length < (this.count + 1) * SECTIONS) {
+      const grown = new Uint32Array(this.lengths.length * 2);
+      grown.set(this.lengths);
+      this.lengths = grown;
+    }
+    const base = this.count * SECTIONS;
+    for (let i = 0; i < SECTIONS; i++) this.lengths[base + i] = Buffer.byteLength(texts[i]!, 'utf8');
+    if (this.memory) this.memory.push(bytes);
+    else {
+      const { writeSync } = process.getBuiltinModule('node:fs');
+      let written = 0;
+      while (written < bytes.length) written += writeSync(this.fd!, bytes, written, bytes.length - written, this.size + written);
+    }
+    this.names.push(summary.name);
+    this.offsets.push(this.memory ? this.memory.length - 1 : this.size);
+    this.size += bytes.length;
+    this.count++;
+  }
+
+  [Symbol.iterator](): Iterator<HostSummary> {
+    let i = 0;
+    return {
+      next: (): IteratorResult<HostSummary> => {
+        if (this.closed) throw new Error('the host summaries were already released');
+        if (i >= this.count) return { done: true, value: undefined };
+        return { done: false, value: this.host(i++) };
+      },
+    };
+  }
+
+  /** Release the file (or the memory); the list is empty afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { closeSync, rmSync } = process.getBuiltinModule('node:fs');
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+    } finally {
+      this.fd = undefined;
+      if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+      this.dir = undefined;
+      this.memory = undefined;
+      this.names.length = 0;
+      this.offsets.length = 0;
+      this.lengths = new Uint32Array(0);
+      this.count = 0;
+    }
+  }
+
+  private open(): void {
+    const { mkdtempSync, openSync, rmdirSync, rmSync, unlinkSync } = process.getBuiltinModule('node:fs');
+    const os = process.getBuiltinModule('node:os');
+    const path = process.getBuiltinModule('node:path');
+    try {
+      this.dir = mkdtempSync(path.join(os.tmpdir(), 'hostlint-hosts-'));
+      this.file = path.join(this.dir, 'summaries');
+      this.fd = openSync(this.file, 'wx+', 0o600);
+    } catch {
+      // No writable temporary directory: kept in memory instead.
+      if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
+      this.dir = undefined;
+      this.memory = [];
+      return;
+    }
+    try {
+      // Open, it needs no name: nothing is left behind, however the process ends.
+      unlinkSync(this.file);
+      rmdirSync(this.dir);
+      this.dir = undefined;
+    } catch {
+      // Refused (Windows): removed by close().
+    }
+  }
+
+  /** The text of one section of host `i`. */
+  private section(i: number, s: number): string | undefined {
+    const base = i * SECTIONS;
+    const length = this.lengths[base + s]!;
+    if (length === 0) return undefined;
+    let start = 0;
+    for (let k = 0; k < s; k++) start += this.lengths[base + k]!;
+    if (this.memory) return this.memory[this.offsets[i]!]!.toString('utf8', start, start + length);
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
+    const { readSync } = process.getBuiltinModule('node:fs');
+    let read = 0;
+    while (read < length) {
+      const n = readSync(this.fd!, this.scratch, read, length - read, this.offsets[i]! + start + read);
+      if (n === 0) throw new Error('the temporary file of the host summaries is shorter than written');
+      read += n;
+    }
+    return this.scratch.toString('utf8', 0, length);
+  }
+
+  private parse(i: number, s: number): unknown {
+    const text = this.section(i, s);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  /** Host `i` as a summary whose sections are read when first used. */
+  private host(i: number): HostSummary {
+    const store = this;
+    const facts = {} as FactSet;
+    for (const [s, key] of FACT_KEYS.entries()) {
+      let value: unknown;
+      let read = false;
+      Object.defineProperty(facts, key, {
+        enumerable: true,
+        get() {
+          if (!read) {
+            value = store.parse(i, s);
+            read = true;
+          }
+          return value;
+        },
+      });
+    }
+    const summary = { name: this.names[i]!, facts } as HostSummary;
+    for (const [p, key] of PARTS.entries()) {
+      let value: unknown;
+      let read = false;
+      Object.defineProperty(summary, key, {
+        enumerable: true,
+        get() {
+          if (!read) {
+            value = store.parse(i, FACT_KEYS.length + p);
+            read = true;
+          }
+          return value;
+        },
+      });
+    }
+    return summary;
+  }
+}
