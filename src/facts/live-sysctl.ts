@@ -3,7 +3,8 @@
  * /proc/sys/<key> (read lazily, per key).
  */
 import type { LiveValue } from '../engine/sysctl-set.js';
-import type { SourceFile, SysctlRoot } from '../types.js';
+import { sysctlDumpIndexOf, type SysctlDumpIndex } from '../parsers/sysctl.js';
+import type { SourceFile, SysctlAssignmentNode, SysctlRoot } from '../types.js';
 import type { FactProvider, FactScope } from './provider.js';
 
 export type { LiveValue };
@@ -39,19 +40,106 @@ export function liveValue(scope: FactScope, key: string): LiveValue | undefined 
 /**
  * The `sysctl -a` dump of a host, as key → value, if the snapshot has one.
  * The one access to the dump's contents (every live lookup goes through it).
+ * A key's value (with its position) is made when it is asked for, from the
+ * dump's key index (`SysctlDumpIndex`): a dump has about a thousand keys and
+ * rules read a few dozen.
  */
-export function liveDump(scope: FactScope): Map<string, LiveValue> | undefined {
+export function liveDump(scope: FactScope): ReadonlyMap<string, LiveValue> | undefined {
   return scope.derive('liveDump', () => {
     const dumps = scope.filesOf('sysctl-dump');
     if (dumps.length === 0) return undefined;
-    const out = new Map<string, LiveValue>();
-    for (const file of dumps) {
-      for (const node of (file.parsed!.tree as SysctlRoot).children) {
-        if (node.type === 'assignment') out.set(node.key.name, { key: node.key.name, value: node.value.value.replace(/\s+/g, ' '), file, position: node.value.position });
-      }
-    }
-    return out;
+    return new LiveDump(dumps);
   });
+}
+
+/** Where a key's value is: the file (index into `parts`) and the slot of its line in that file's index. */
+interface Slot {
+  part: number;
+  slot: number;
+}
+
+/**
+ * key → LiveValue over the dumps of a host: the key's last assignment, the
+ * last file's if several have it, keys in the order they first appear (the
+ * map the trees' assignments, read in order, would give).
+ */
+class LiveDump implements ReadonlyMap<string, LiveValue> {
+  private readonly parts: { file: SourceFile; index: SysctlDumpIndex | undefined }[];
+  /** key → slot, for one indexed file (the common case): that file's own map. */
+  private readonly single: ReadonlyMap<string, number> | undefined;
+  /** key → where, for several files or a tree without an index. */
+  private readonly merged: Map<string, Slot> | undefined;
+  private readonly made = new Map<string, LiveValue>();
+
+  constructor(files: SourceFile[]) {
+    this.parts = files.map((file) => ({ file, index: sysctlDumpIndexOf(file.parsed!.tree) }));
+    if (this.parts.length === 1 && this.parts[0]!.index) {
+      this.single = this.parts[0]!.index.slots;
+      return;
+    }
+    const merged = new Map<string, Slot>();
+    this.parts.forEach(({ file, index }, part) => {
+      if (index) {
+        for (const [key, slot] of index.slots) merged.set(key, { part, slot });
+        return;
+      }
+      // A tree the dump parser did not index: its assignments, in order (slot: the child's index).
+      const children = (file.parsed!.tree as SysctlRoot).children;
+      children.forEach((node, slot) => {
+        if (node.type === 'assignment') merged.set(node.key.name, { part, slot });
+      });
+    });
+    this.merged = merged;
+  }
+
+  get size(): number {
+    return (this.single ?? this.merged!).size;
+  }
+
+  has(key: string): boolean {
+    return (this.single ?? this.merged!).has(key);
+  }
+
+  get(key: string): LiveValue | undefined {
+    const known = this.made.get(key);
+    if (known) return known;
+    let part = 0;
+    let slot: number;
+    if (this.single) {
+      const s = this.single.get(key);
+      if (s === undefined) return undefined;
+      slot = s;
+    } else {
+      const where = this.merged!.get(key);
+      if (!where) return undefined;
+      ({ part, slot } = where);
+    }
+    const { file, index } = this.parts[part]!;
+    const node = index ? index.node(slot) : ((file.parsed!.tree as SysctlRoot).children[slot] as SysctlAssignmentNode);
+    const live: LiveValue = { key: node.key.name, value: node.value.value.replace(/\s+/g, ' '), file, position: node.value.position };
+    this.made.set(key, live);
+    return live;
+  }
+
+  keys(): MapIterator<string> {
+    return (this.single ?? this.merged!).keys();
+  }
+
+  *values(): MapIterator<LiveValue> {
+    for (const key of this.keys()) yield this.get(key)!;
+  }
+
+  *entries(): MapIterator<[string, LiveValue]> {
+    for (const key of this.keys()) yield [key, this.get(key)!];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, LiveValue]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: LiveValue, key: string, map: ReadonlyMap<string, LiveValue>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
 }
 
 /** The dump file, for messages. */

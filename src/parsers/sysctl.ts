@@ -38,27 +38,11 @@ import type {
   CommentNode,
   ParseResult,
   Point,
-  Position,
+  SysctlAssignmentNode,
   SysctlKeyNode,
   SysctlLineNode,
   SysctlRoot,
-  SysctlValueNode,
 } from '../types.js';
-import { LineIndex, lines } from './line-index.js';
-
-function isBlank(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || (c === 0xfeff && i === 0);
-}
-
-/** Trim blanks from the range [start, end); returns the trimmed range. */
-function trim(text: string, start: number, end: number): [number, number] {
-  let s = start;
-  let e = end;
-  while (s < e && isBlank(text, s)) s++;
-  while (e > s && isBlank(text, e - 1)) e--;
-  return [s, e];
-}
 
 /**
  * Normalise a sysctl key to its dotted form (systemd semantics): when the first
@@ -69,91 +53,282 @@ function trim(text: string, start: number, end: number): [number, number] {
  * `net/ipv4/conf/eth0.100/forwarding` → `net.ipv4.conf.eth0/100.forwarding`.
  */
 export function normalizeSysctlKey(raw: string): string {
-  const m = /[./]/.exec(raw);
-  if (!m || m[0] === '.') return raw;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x2e) return raw; // '.' first: dotted already
+    if (c === 0x2f) break; // '/' first: swap
+  }
+  if (raw.indexOf('/') === -1) return raw;
   let out = '';
   for (const ch of raw) out += ch === '/' ? '.' : ch === '.' ? '/' : ch;
   return out;
 }
 
-const GLOB_RE = /[*?[]/;
+/** The key contains a glob character (`*`, `?` or `[`). */
+function isGlob(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x2a || c === 0x3f || c === 0x5b) return true;
+  }
+  return false;
+}
 
-export function parseSysctl(
-  text: string,
-  language: 'sysctl' | 'sysctl-dump' = 'sysctl',
-): ParseResult<SysctlRoot> {
-  const children: SysctlLineNode[] = [];
-  const comments: CommentNode[] = [];
+// What a line is (`LineScanner.scan`).
+const BLANK = 0;
+const COMMENT = 1;
+const INVALID = 2;
+const EXCLUSION = 3;
+const ASSIGNMENT = 4;
+type LineKind = typeof BLANK | typeof COMMENT | typeof INVALID | typeof EXCLUSION | typeof ASSIGNMENT;
 
-  for (const ln of lines(text)) {
-    const point = (offset: number): Point => ({ line: ln.line, column: offset - ln.start + 1, offset });
-    const pos = (s: number, e: number): Position => ({ start: point(s), end: point(e) });
+/**
+ * Classifies the lines of one text, one at a time, without allocating: the
+ * one place the syntax above is decided, shared by the full parse and the
+ * dump's key index (so both read every line the same way). After `scan`, the
+ * fields hold the trimmed line, the key's range and the `=`.
+ */
+class LineScanner {
+  /** Trimmed line [ts, te). */
+  ts = 0;
+  te = 0;
+  /** Trimmed key [ks, ke) (assignment, exclusion). */
+  ks = 0;
+  ke = 0;
+  /** Offset of the first `=` of the line, or -1. */
+  eq = -1;
+  dash = false;
+  /** The first `=` at or after `eqFrom` (-1: none left), so a text of lines without `=` is searched once, not once per line. */
+  private nextEq = -1;
+  private eqFrom = Infinity;
 
-    const [ts, te] = trim(text, ln.start, ln.end);
-    if (ts === te) continue;
+  constructor(
+    readonly text: string,
+    readonly dump: boolean,
+  ) {}
 
-    const first = text[ts]!;
-    if (first === '#' || first === ';') {
-      const node: CommentNode = {
-        type: 'comment',
-        marker: first,
-        value: text.slice(ts + 1, ln.end),
-        position: pos(ts, ln.end),
-      };
-      children.push(node);
-      comments.push(node);
-      continue;
-    }
-
-    const invalid = (): void => {
-      children.push({ type: 'invalid', text: text.slice(ts, te), position: pos(ts, te) });
-    };
-
-    if (language === 'sysctl-dump' && text.startsWith('sysctl:', ts)) {
-      invalid();
-      continue;
-    }
-
-    const dash = first === '-';
-    let eq = text.indexOf('=', ts);
-    if (eq >= te) eq = -1;
-    const [ks, ke] = trim(text, dash ? ts + 1 : ts, eq < 0 ? te : eq);
-    if (ks === ke) {
-      invalid();
-      continue;
-    }
-    const raw = text.slice(ks, ke);
-    const key: SysctlKeyNode = {
-      type: 'key',
-      name: normalizeSysctlKey(raw),
-      raw,
-      glob: GLOB_RE.test(raw),
-      position: pos(ks, ke),
-    };
-
-    if (eq < 0) {
-      if (!dash) {
-        invalid();
-        continue;
-      }
-      children.push({ type: 'exclusion', key, children: [key], position: pos(ts, te) });
-      continue;
-    }
-
-    let [vs, ve] = trim(text, eq + 1, te);
-    if (vs === ve) vs = ve = eq + 1; // empty value: empty range right after '='
-    const value: SysctlValueNode = { type: 'value', value: text.slice(vs, ve), position: pos(vs, ve) };
-    children.push({
-      type: 'assignment',
-      ignoreFailure: dash,
-      key,
-      value,
-      children: [key, value],
-      position: pos(ts, te),
-    });
+  private isBlank(i: number): boolean {
+    const c = this.text.charCodeAt(i);
+    return c === 0x20 || c === 0x09 || c === 0x0b || c === 0x0c || (c === 0xfeff && i === 0);
   }
 
-  const index = new LineIndex(text);
-  const tree: SysctlRoot = { type: 'root', language, children, position: index.position(0, text.length) };
+  /** The line [ls, le) (terminator excluded). */
+  scan(ls: number, le: number): LineKind {
+    const text = this.text;
+    let ts = ls;
+    let te = le;
+    while (ts < te && this.isBlank(ts)) ts++;
+    while (te > ts && this.isBlank(te - 1)) te--;
+    this.ts = ts;
+    this.te = te;
+    if (ts === te) return BLANK;
+    const first = text.charCodeAt(ts);
+    if (first === 0x23 || first === 0x3b) return COMMENT; // '#', ';'
+    if (this.dump && first === 0x73 && text.startsWith('sysctl:', ts)) return INVALID;
+    const dash = first === 0x2d; // '-'
+    this.dash = dash;
+    if (ts < this.eqFrom || (this.nextEq !== -1 && this.nextEq < ts)) {
+      this.nextEq = text.indexOf('=', ts);
+      this.eqFrom = ts;
+    }
+    const eq = this.nextEq !== -1 && this.nextEq < te ? this.nextEq : -1;
+    this.eq = eq;
+    let ks = dash ? ts + 1 : ts;
+    let ke = eq < 0 ? te : eq;
+    while (ks < ke && this.isBlank(ks)) ks++;
+    while (ke > ks && this.isBlank(ke - 1)) ke--;
+    this.ks = ks;
+    this.ke = ke;
+    if (ks === ke) return INVALID;
+    if (eq < 0) return dash ? EXCLUSION : INVALID;
+    return ASSIGNMENT;
+  }
+
+  /** The node of the line last scanned (`kind` from `scan`; not BLANK), its points on 1-based `line` starting at `ls`. */
+  node(kind: LineKind, line: number, ls: number, le: number): SysctlLineNode {
+    const text = this.text;
+    const { ts, te } = this;
+    const point = (offset: number): Point => ({ line, column: offset - ls + 1, offset });
+    if (kind === COMMENT) {
+      return { type: 'comment', marker: text[ts]!, value: text.slice(ts + 1, le), position: { start: point(ts), end: point(le) } };
+    }
+    const start = point(ts);
+    const end = point(te);
+    if (kind === INVALID) return { type: 'invalid', text: text.slice(ts, te), position: { start, end } };
+    const { ks, ke, eq } = this;
+    const raw = text.slice(ks, ke);
+    const keyStart = ks === ts ? start : point(ks);
+    const keyEnd = ke === te ? end : point(ke);
+    const key: SysctlKeyNode = { type: 'key', name: normalizeSysctlKey(raw), raw, glob: isGlob(raw), position: { start: keyStart, end: keyEnd } };
+    if (kind === EXCLUSION) return { type: 'exclusion', key, children: [key], position: { start, end } };
+    let vs = eq + 1;
+    let ve = te;
+    while (vs < ve && this.isBlank(vs)) vs++;
+    while (ve > vs && this.isBlank(ve - 1)) ve--;
+    if (vs === ve) vs = ve = eq + 1; // empty value: empty range right after '='
+    const valueEnd = ve === te ? end : point(ve);
+    const value = { type: 'value' as const, value: text.slice(vs, ve), position: { start: vs === ve ? valueEnd : point(vs), end: valueEnd } };
+    return { type: 'assignment', ignoreFailure: this.dash, key, value, children: [key, value], position: { start, end } };
+  }
+}
+
+/**
+ * Calls `each(line, start, end)` for every line of `text` (end excludes the
+ * terminator; no empty line after a final terminator; one empty line for an
+ * empty text) and returns the start of the last line, where `LineIndex`
+ * places the end of the text.
+ */
+function eachLine(text: string, each: (line: number, start: number, end: number) => void): { line: number; start: number } {
+  const n = text.length;
+  const lf = text.indexOf('\r') === -1;
+  let line = 1;
+  let start = 0;
+  for (;;) {
+    let end: number;
+    if (lf) {
+      end = text.indexOf('\n', start);
+      if (end === -1) end = n;
+    } else {
+      end = start;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === 10 || c === 13) break;
+        end++;
+      }
+    }
+    if (start === n && n > 0) break;
+    each(line, start, end);
+    if (end >= n) break;
+    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    line++;
+  }
+  return { line, start };
+}
+
+/** The root's position: the whole text (as `LineIndex.position(0, length)`). */
+function rootPosition(text: string, last: { line: number; start: number }) {
+  return { start: { line: 1, column: 1, offset: 0 }, end: { line: last.line, column: text.length - last.start + 1, offset: text.length } };
+}
+
+export function parseSysctl(text: string, language: 'sysctl' | 'sysctl-dump' = 'sysctl'): ParseResult<SysctlRoot> {
+  const children: SysctlLineNode[] = [];
+  const comments: CommentNode[] = [];
+  const scanner = new LineScanner(text, language === 'sysctl-dump');
+  const last = eachLine(text, (line, ls, le) => {
+    const kind = scanner.scan(ls, le);
+    if (kind === BLANK) return;
+    const node = scanner.node(kind, line, ls, le);
+    children.push(node);
+    if (kind === COMMENT) comments.push(node as CommentNode);
+  });
+  const tree: SysctlRoot = { type: 'root', language, children, position: rootPosition(text, last) };
   return { tree, problems: [], comments };
+}
+
+/**
+ * The assignments of a `sysctl -a` dump, by key, found by one scan that
+ * makes no node: key → the line of its LAST assignment (as the tree's
+ * assignments, read in order into a map, give), in the order keys first
+ * appear. A key's node, with its positions, is made only when asked for.
+ */
+export class SysctlDumpIndex {
+  /** Normalised key → slot: the slot's line number is `lines[2 * slot]`, its start `lines[2 * slot + 1]`. */
+  readonly slots = new Map<string, number>();
+  private lines: Int32Array;
+  /** The scan saw a comment line (so the parse's comments are not empty). */
+  readonly hasComments: boolean;
+  /** Where `LineIndex` puts the end of the text. */
+  readonly last: { line: number; start: number };
+  private readonly scanner: LineScanner;
+
+  constructor(readonly text: string) {
+    const scanner = new LineScanner(text, true);
+    this.scanner = scanner;
+    const slots = this.slots;
+    // About 37 bytes a line in a `sysctl -a` dump: room for most dumps without growing.
+    let lines = new Int32Array(2 * (Math.ceil(text.length / 32) + 16));
+    let n = 0;
+    let hasComments = false;
+    this.last = eachLine(text, (line, ls, le) => {
+      const kind = scanner.scan(ls, le);
+      if (kind === ASSIGNMENT) {
+        if (n + 2 > lines.length) {
+          const grown = new Int32Array(lines.length * 2);
+          grown.set(lines);
+          lines = grown;
+        }
+        slots.set(normalizeSysctlKey(text.slice(scanner.ks, scanner.ke)), n >> 1);
+        lines[n++] = line;
+        lines[n++] = ls;
+      } else if (kind === COMMENT) hasComments = true;
+    });
+    this.lines = lines;
+    this.hasComments = hasComments;
+  }
+
+  private full: ParseResult<SysctlRoot> | undefined;
+  private noComments: CommentNode[] | undefined;
+
+  /** The whole parse, made on the first call (what `parseSysctl(text, 'sysctl-dump')` returns). */
+  parsed(): ParseResult<SysctlRoot> {
+    return (this.full ??= parseSysctl(this.text, 'sysctl-dump'));
+  }
+
+  /** The parse's comments: the whole parse only when the scan saw one. */
+  comments(): CommentNode[] {
+    return this.hasComments ? this.parsed().comments : (this.noComments ??= []);
+  }
+
+  /** The assignment node of a slot (a new node each call). */
+  node(slot: number): SysctlAssignmentNode {
+    const text = this.text;
+    const line = this.lines[2 * slot]!;
+    const ls = this.lines[2 * slot + 1]!;
+    let le = ls;
+    while (le < text.length) {
+      const c = text.charCodeAt(le);
+      if (c === 10 || c === 13) break;
+      le++;
+    }
+    const kind = this.scanner.scan(ls, le);
+    return this.scanner.node(kind, line, ls, le) as SysctlAssignmentNode;
+  }
+}
+
+/** The tree's key index, a hidden property (not a WeakMap: thousands of dumps would weigh on every garbage collection). */
+const DUMP_INDEX = Symbol('sysctlDumpIndex');
+
+/** The key index `parseSysctlDump` made for a tree (undefined for a tree it did not make). */
+export function sysctlDumpIndexOf(tree: object): SysctlDumpIndex | undefined {
+  return (tree as { [DUMP_INDEX]?: SysctlDumpIndex })[DUMP_INDEX];
+}
+
+/**
+ * `sysctl -a` output: `parseSysctl(text, 'sysctl-dump')`, made lazily. The
+ * scan indexes the assignments by key (`sysctlDumpIndexOf`, what live
+ * values are read through); the tree's children and the comments are
+ * parsed, exactly as `parseSysctl` parses them, the first time someone reads
+ * them (no rule visits a dump's nodes).
+ *
+ * The lazy properties are accessors shared by every dump (`dumpChildren`,
+ * `dumpComments`), not closures per object: an object literal's own getter
+ * gives each object a hidden class of its own, kept in the old generation,
+ * which holds the whole parse until a full garbage collection.
+ */
+export function parseSysctlDump(text: string): ParseResult<SysctlRoot> {
+  const index = new SysctlDumpIndex(text);
+  const tree = { type: 'root', language: 'sysctl-dump' } as SysctlRoot;
+  Object.defineProperty(tree, 'children', { get: dumpChildren, enumerable: true, configurable: true });
+  tree.position = rootPosition(text, index.last);
+  Object.defineProperty(tree, DUMP_INDEX, { value: index }); // not enumerable: not part of the tree's data
+  const result = { tree, problems: [] } as unknown as ParseResult<SysctlRoot>;
+  Object.defineProperty(result, 'comments', { get: dumpComments, enumerable: true, configurable: true });
+  return result;
+}
+
+function dumpChildren(this: SysctlRoot): SysctlLineNode[] {
+  return sysctlDumpIndexOf(this)!.parsed().tree.children;
+}
+
+function dumpComments(this: ParseResult<SysctlRoot>): CommentNode[] {
+  return sysctlDumpIndexOf(this.tree)!.comments();
 }
