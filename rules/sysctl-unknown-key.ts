@@ -78,26 +78,26 @@ export default defineRule({
       scope() {
         const dump = liveDump(scope);
         const dumpFile = liveDumpFile(scope);
-        const prefixes = dump ? new Set(Array.from(dump.keys(), topLevel)) : undefined;
+        // The dump's top-level names (`net`, `kernel`...), made only for a key the dump does not have.
+        let prefixes: Set<string> | undefined;
         for (const set of scope.sysctlSets()) {
           const kernel = scope.facts(set.anchor).kernel;
           for (const file of set.files) {
             for (const a of treeOf(file, 'sysctl', 'sysctl-dump')!.children) {
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
-              const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
               if (dump && dumpFile) {
-                if (!prefixes!.has(topLevel(key)) || dump.has(key) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
+                if (dump.has(key) || !(prefixes ??= new Set(Array.from(dump.keys(), topLevel))).has(topLevel(key)) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
                 context.report({
                   messageId: 'notLive',
                   file,
                   node: a.key,
-                  data: { key, dump: dumpFile.path, path },
+                  data: { key, dump: dumpFile.path, path: procPath(key) },
                   related: [{ file: dumpFile.path, position: ORIGIN, message: `Live sysctl dump of ${scope.name}: no \`${key}\`` }],
                 });
                 continue;
               }
-              checkTable(a, kernel, file, path);
+              checkTable(a, kernel, file, procPath(key));
             }
           }
         }
@@ -122,4 +122,9 @@ export default defineRule({
 function topLevel(key: string): string {
   const dot = key.indexOf('.');
   return dot < 0 ? key : key.slice(0, dot);
+}
+
+/** The key's path under /proc/sys (`net.ipv4.tcp_tw_recycle` → `net/ipv4/tcp_tw_recycle`; a `/` in a name is `.` there). */
+function procPath(key: string): string {
+  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
 }
