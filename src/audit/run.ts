@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load.js';
-import { runScopes } from '../engine/linter.js';
+import { kubeDocumentSelector, runScopes } from '../engine/linter.js';
 import { displayPath, loadPaths, type HostRef } from '../engine/load.js';
 import { INTERNAL_ERROR } from '../engine/builtin.js';
 import path from 'node:path';
@@ -133,7 +133,9 @@ function crashed(ref: HostRef, cwd: string, error: unknown): HostOutcome {
 export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const { cwd, config } = options;
   const unused = options.reportUnusedDisableDirectives ?? 'off';
-  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true, gitignore: false, ignorePatterns: options.ignorePatterns ?? [], noIgnore: options.noIgnore ?? false });
+  // The repository's Kubernetes YAML (a cluster/ of manifests): only the documents of a kind some enabled rule reads are parsed, as in `hostlint lint`.
+  const kubeDocuments = kubeDocumentSelector(options.rules, config);
+  const loaded = loadPaths(options.paths, { cwd, config, deferHosts: true, gitignore: false, ignorePatterns: options.ignorePatterns ?? [], noIgnore: options.noIgnore ?? false, ...(kubeDocuments ? { kubeDocuments } : {}) });
   const repositoryScopes = loaded.scopes.filter((s) => s.kind === 'repository');
   const all = loaded.hosts;
   const refFile = (r: HostRef) => (r.kind === 'directory' ? r.root : r.file);
