@@ -78,16 +78,18 @@ export default defineRule({
       scope() {
         const dump = liveDump(scope);
         const dumpFile = liveDumpFile(scope);
-        const prefixes = dump ? new Set(Array.from(dump.keys(), topLevel)) : undefined;
+        // The dump's top-level components (`net`, `kernel`...), made on first need: most keys are in the dump.
+        let prefixes: Set<string> | undefined;
+        const hasPrefix = (key: string) => (prefixes ??= new Set(Array.from(dump!.keys(), topLevel))).has(topLevel(key));
         for (const set of scope.sysctlSets()) {
           const kernel = scope.facts(set.anchor).kernel;
           for (const file of set.files) {
             for (const a of treeOf(file, 'sysctl', 'sysctl-dump')!.children) {
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
-              const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
               if (dump && dumpFile) {
-                if (!prefixes!.has(topLevel(key)) || dump.has(key) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
+                if (dump.has(key) || !hasPrefix(key) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
+                const path = procPath(key);
                 context.report({
                   messageId: 'notLive',
                   file,
@@ -97,7 +99,7 @@ export default defineRule({
                 });
                 continue;
               }
-              checkTable(a, kernel, file, path);
+              checkTable(a, kernel, file, procPath(key));
             }
           }
         }
@@ -117,6 +119,11 @@ export default defineRule({
     }
   },
 });
+
+/** The key's path under /proc/sys (`net.ipv4.conf.eth0/100.rp_filter` → `net/ipv4/conf/eth0.100/rp_filter`). */
+function procPath(key: string): string {
+  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
 
 /** The key's first component (`net` of `net.ipv4.ip_forward`), without splitting the whole key. */
 function topLevel(key: string): string {
