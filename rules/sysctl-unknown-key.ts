@@ -78,8 +78,9 @@ export default defineRule({
       scope() {
         const dump = liveDump(scope);
         const dumpFile = liveDumpFile(scope);
-        // The dump's top-level names (`net`, `kernel`...), made only for a key the dump does not have.
+        // The dump's top-level components (`net`, `kernel`...), made on first need: most keys are in the dump.
         let prefixes: Set<string> | undefined;
+        const hasPrefix = (key: string) => (prefixes ??= new Set(Array.from(dump!.keys(), topLevel))).has(topLevel(key));
         for (const set of scope.sysctlSets()) {
           const kernel = scope.facts(set.anchor).kernel;
           for (const file of set.files) {
@@ -87,12 +88,13 @@ export default defineRule({
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
               if (dump && dumpFile) {
-                if (dump.has(key) || !(prefixes ??= new Set(Array.from(dump.keys(), topLevel))).has(topLevel(key)) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
+                if (dump.has(key) || !hasPrefix(key) || HIDDEN_FROM_DUMP.test(key) || MODULE_KEY.test(key) || (REMOVED_KEYS.has(key) && kernel.known)) continue;
+                const path = procPath(key);
                 context.report({
                   messageId: 'notLive',
                   file,
                   node: a.key,
-                  data: { key, dump: dumpFile.path, path: procPath(key) },
+                  data: { key, dump: dumpFile.path, path },
                   related: [{ file: dumpFile.path, position: ORIGIN, message: `Live sysctl dump of ${scope.name}: no \`${key}\`` }],
                 });
                 continue;
@@ -118,13 +120,13 @@ export default defineRule({
   },
 });
 
+/** The key's path under /proc/sys (`net.ipv4.conf.eth0/100.rp_filter` → `net/ipv4/conf/eth0.100/rp_filter`). */
+function procPath(key: string): string {
+  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
+
 /** The key's first component (`net` of `net.ipv4.ip_forward`), without splitting the whole key. */
 function topLevel(key: string): string {
   const dot = key.indexOf('.');
   return dot < 0 ? key : key.slice(0, dot);
-}
-
-/** The key's path under /proc/sys (`net.ipv4.tcp_tw_recycle` → `net/ipv4/tcp_tw_recycle`; a `/` in a name is `.` there). */
-function procPath(key: string): string {
-  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
 }

@@ -105,6 +105,44 @@ export function* lines(text: string): Generator<{ line: number; start: number; e
   }
 }
 
+/**
+ * Calls `each(line, start, end)` for every line of `text` (end excludes the
+ * terminator; no empty line after a final terminator; one empty line for an
+ * empty text) and returns the start of the last line, where `LineIndex`
+ * places the end of the text.
+ */
+export function forEachLine(text: string, each: (line: number, start: number, end: number) => void): { line: number; start: number } {
+  const n = text.length;
+  const lf = text.indexOf('\r') === -1;
+  let line = 1;
+  let start = 0;
+  for (;;) {
+    let end: number;
+    if (lf) {
+      end = text.indexOf('\n', start);
+      if (end === -1) end = n;
+    } else {
+      end = start;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === 10 || c === 13) break;
+        end++;
+      }
+    }
+    if (start === n && n > 0) break;
+    each(line, start, end);
+    if (end >= n) break;
+    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+    line++;
+  }
+  return { line, start };
+}
+
+/** The position of the whole text (what `new LineIndex(text).position(0, text.length)` gives), from what `forEachLine` returned. */
+export function wholeTextPosition(text: string, last: { line: number; start: number }): Position {
+  return { start: { line: 1, column: 1, offset: 0 }, end: { line: last.line, column: text.length - last.start + 1, offset: text.length } };
+}
+
 /** The index each parser built for its tree, so that the engine does not build another for the same text. */
 const indexOfTree = new WeakMap<object, LineIndex>();
 

@@ -49,7 +49,7 @@ import type {
   ResolvRoot,
   ResolvWordNode,
 } from '../types.js';
-import { LineIndex, lines } from './line-index.js';
+import { forEachLine, wholeTextPosition } from './line-index.js';
 
 const KEYWORDS = new Set(['nameserver', 'search', 'domain', 'options', 'sortlist']);
 
@@ -62,14 +62,14 @@ export function parseResolv(text: string): ParseResult<ResolvRoot> {
   const children: ResolvLineNode[] = [];
   const comments: CommentNode[] = [];
 
-  for (const ln of lines(text)) {
-    const point = (offset: number): Point => ({ line: ln.line, column: offset - ln.start + 1, offset });
+  const last = forEachLine(text, (line, lineStart, lineEnd) => {
+    const point = (offset: number): Point => ({ line, column: offset - lineStart + 1, offset });
     const pos = (s: number, e: number): Position => ({ start: point(s), end: point(e) });
 
-    let ts = ln.start;
-    while (ts < ln.end && isBlank(text, ts)) ts++;
-    if (ts === ln.end) continue;
-    let te = ln.end;
+    let ts = lineStart;
+    while (ts < lineEnd && isBlank(text, ts)) ts++;
+    if (ts === lineEnd) return;
+    let te = lineEnd;
     while (te > ts && isBlank(text, te - 1)) te--;
 
     const first = text[ts]!;
@@ -77,12 +77,12 @@ export function parseResolv(text: string): ParseResult<ResolvRoot> {
       const node: CommentNode = {
         type: 'comment',
         marker: first,
-        value: text.slice(ts + 1, ln.end),
-        position: pos(ts, ln.end),
+        value: text.slice(ts + 1, lineEnd),
+        position: pos(ts, lineEnd),
       };
       children.push(node);
       comments.push(node);
-      continue;
+      return;
     }
 
     // Split [ts, te) into blank-separated words.
@@ -101,9 +101,9 @@ export function parseResolv(text: string): ParseResult<ResolvRoot> {
 
     let active = false;
     let inactiveReason: ResolvDirectiveNode['inactiveReason'];
-    if (ts > ln.start) inactiveReason = 'indented';
+    if (ts > lineStart) inactiveReason = 'indented';
     else if (!KEYWORDS.has(name)) inactiveReason = 'unknown-keyword';
-    else if (kwe === ln.end) inactiveReason = 'no-separator';
+    else if (kwe === lineEnd) inactiveReason = 'no-separator';
     else active = true;
 
     const args: Array<ResolvWordNode | ResolvOptionNode> = words.slice(1).map(([s, e]) => {
@@ -129,13 +129,12 @@ export function parseResolv(text: string): ParseResult<ResolvRoot> {
       keyword,
       args,
       children: [keyword, ...args],
-      position: pos(ln.start, te),
+      position: pos(lineStart, te),
     };
     if (inactiveReason) directive.inactiveReason = inactiveReason;
     children.push(directive);
-  }
+  });
 
-  const index = new LineIndex(text);
-  const tree: ResolvRoot = { type: 'root', language: 'resolv', children, position: index.position(0, text.length) };
+  const tree: ResolvRoot = { type: 'root', language: 'resolv', children, position: wholeTextPosition(text, last) };
   return { tree, problems: [], comments };
 }

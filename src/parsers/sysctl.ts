@@ -43,6 +43,7 @@ import type {
   SysctlLineNode,
   SysctlRoot,
 } from '../types.js';
+import { forEachLine, wholeTextPosition } from './line-index.js';
 
 /**
  * Normalise a sysctl key to its dotted form (systemd semantics): when the first
@@ -171,56 +172,18 @@ class LineScanner {
   }
 }
 
-/**
- * Calls `each(line, start, end)` for every line of `text` (end excludes the
- * terminator; no empty line after a final terminator; one empty line for an
- * empty text) and returns the start of the last line, where `LineIndex`
- * places the end of the text.
- */
-function eachLine(text: string, each: (line: number, start: number, end: number) => void): { line: number; start: number } {
-  const n = text.length;
-  const lf = text.indexOf('\r') === -1;
-  let line = 1;
-  let start = 0;
-  for (;;) {
-    let end: number;
-    if (lf) {
-      end = text.indexOf('\n', start);
-      if (end === -1) end = n;
-    } else {
-      end = start;
-      while (end < n) {
-        const c = text.charCodeAt(end);
-        if (c === 10 || c === 13) break;
-        end++;
-      }
-    }
-    if (start === n && n > 0) break;
-    each(line, start, end);
-    if (end >= n) break;
-    start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-    line++;
-  }
-  return { line, start };
-}
-
-/** The root's position: the whole text (as `LineIndex.position(0, length)`). */
-function rootPosition(text: string, last: { line: number; start: number }) {
-  return { start: { line: 1, column: 1, offset: 0 }, end: { line: last.line, column: text.length - last.start + 1, offset: text.length } };
-}
-
 export function parseSysctl(text: string, language: 'sysctl' | 'sysctl-dump' = 'sysctl'): ParseResult<SysctlRoot> {
   const children: SysctlLineNode[] = [];
   const comments: CommentNode[] = [];
   const scanner = new LineScanner(text, language === 'sysctl-dump');
-  const last = eachLine(text, (line, ls, le) => {
+  const last = forEachLine(text, (line, ls, le) => {
     const kind = scanner.scan(ls, le);
     if (kind === BLANK) return;
     const node = scanner.node(kind, line, ls, le);
     children.push(node);
     if (kind === COMMENT) comments.push(node as CommentNode);
   });
-  const tree: SysctlRoot = { type: 'root', language, children, position: rootPosition(text, last) };
+  const tree: SysctlRoot = { type: 'root', language, children, position: wholeTextPosition(text, last) };
   return { tree, problems: [], comments };
 }
 
@@ -248,7 +211,7 @@ export class SysctlDumpIndex {
     let lines = new Int32Array(2 * (Math.ceil(text.length / 32) + 16));
     let n = 0;
     let hasComments = false;
-    this.last = eachLine(text, (line, ls, le) => {
+    this.last = forEachLine(text, (line, ls, le) => {
       const kind = scanner.scan(ls, le);
       if (kind === ASSIGNMENT) {
         if (n + 2 > lines.length) {
@@ -318,7 +281,7 @@ export function parseSysctlDump(text: string): ParseResult<SysctlRoot> {
   const index = new SysctlDumpIndex(text);
   const tree = { type: 'root', language: 'sysctl-dump' } as SysctlRoot;
   Object.defineProperty(tree, 'children', { get: dumpChildren, enumerable: true, configurable: true });
-  tree.position = rootPosition(text, index.last);
+  tree.position = wholeTextPosition(text, index.last);
   Object.defineProperty(tree, DUMP_INDEX, { value: index }); // not enumerable: not part of the tree's data
   const result = { tree, problems: [] } as unknown as ParseResult<SysctlRoot>;
   Object.defineProperty(result, 'comments', { get: dumpComments, enumerable: true, configurable: true });

@@ -112,6 +112,36 @@ Fleet summary
     ]);
   });
 
+  it('manifests beside the snapshots: only the documents some rule reads are parsed, as in hostlint lint', async () => {
+    // A CustomResourceDefinition (no rule reads one) and a ConfigMap, each with a mapping indented one column too far.
+    const manifest = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata:',
+      '  name: felixconfigurations.crd.projectcalico.org',
+      'spec:',
+      '  group: crd.projectcalico.org',
+      '   names: x',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: calico-config',
+      'data:',
+      '  veth_mtu: "1440"',
+      '   x: y',
+      '',
+    ].join('\n');
+    const cwd = writeTree({ ...CLEAN, 'fleet/cluster/calico.yaml': manifest });
+    const shown = (r: { stdout: string }) => JSON.parse(r.stdout).results.map((x: Record<string, unknown>) => [x.ruleId, x.file, x.line, x.column, x.message]);
+    const audit = await runCli(['audit', '--concurrency', '1', '-f', 'json', 'fleet'], { cwd });
+    expect(shown(audit)).toEqual([
+      ['calico-mtu-mismatch', 'fleet/cluster/calico.yaml', 14, 13, expect.stringMatching(/^Calico MTU 1440 \(veth_mtu in ConfigMap calico-config\) cannot be checked/)],
+      ['parse-error', 'fleet/cluster/calico.yaml', 15, 1, 'All mapping items must start at the same column'],
+    ]);
+    expect(shown(await runCli(['-f', 'json', 'fleet/cluster/calico.yaml'], { cwd }))).toEqual(shown(audit));
+  });
+
   it('hostlint lint reads archive snapshots too', async () => {
     const cwd = writeTree({ ...DB });
     writeFileSync(path.join(cwd, 'db01.tgz'), await tarGz(treeEntries(path.join(cwd, 'fleet/db01'), 'db01/')));

@@ -10,7 +10,7 @@ import { LineIndex } from '../../src/parsers/line-index.js';
 import type { CommentNode, ParseResult, Point, Position, SysctlKeyNode, SysctlLineNode, SysctlRoot, SysctlValueNode } from '../../src/types.js';
 
 /** Iterate the lines of a text with their start and end offsets (end excludes the terminator). */
-function* lines(text: string): Generator<{ line: number; start: number; end: number; text: string }> {
+export function* lines(text: string): Generator<{ line: number; start: number; end: number; text: string }> {
   let line = 1;
   let start = 0;
   const n = text.length;
