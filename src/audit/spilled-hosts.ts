@@ -15,8 +15,8 @@
  * `sysctl`): a host handed out by the iterator reads and parses a section only
  * when a join reads that property, so a pass that looks at the Kubernetes-node
  * fact and the kernel of every host does not parse every host's sysctl values.
- * What stays in memory per host: its name, the record's offset and the
- * sections' lengths (a few dozen bytes).
+ * What stays in memory per host: the record's offset and the sections'
+ * lengths (44 bytes, in typed arrays).
  *
  * JSON is what the summaries survive already: `hostlint merge` reads them
  * back from NDJSON shards and gets the same results as the unsharded audit.
@@ -26,12 +26,12 @@ import type { HostSummary } from '../facts/summary.js';
 
 /** The facts of a summary, each its own section (in FactSet's order, src/facts/index.ts). */
 const FACT_KEYS = ['kernel', 'kubernetesNode', 'nat', 'physicalMtu', 'procps'] as const satisfies ReadonlyArray<keyof FactSetValues>;
-/** The optional parts of a summary, each its own section. */
-const PARTS = ['calico', 'cni', 'sysctl'] as const satisfies ReadonlyArray<keyof HostSummary>;
+/** The other parts of a summary, each its own section (after the facts). */
+const PARTS = ['name', 'calico', 'cni', 'sysctl'] as const satisfies ReadonlyArray<keyof HostSummary>;
 // Every fact and every part of a summary has its section: adding one without a section fails to compile.
 type Exhaustive<T extends never> = T;
 export type FactsCovered = Exhaustive<Exclude<keyof FactSetValues, (typeof FACT_KEYS)[number]>>;
-export type PartsCovered = Exhaustive<Exclude<keyof HostSummary, 'name' | 'facts' | (typeof PARTS)[number]>>;
+export type PartsCovered = Exhaustive<Exclude<keyof HostSummary, 'facts' | (typeof PARTS)[number]>>;
 
 const SECTIONS = FACT_KEYS.length + PARTS.length;
 
@@ -43,9 +43,11 @@ export class SpilledHosts implements HostList<HostSummary> {
   private memory: Buffer[] | undefined;
   private size = 0;
   private count = 0;
-  private readonly names: string[] = [];
-  /** Byte offset of each host's record (numbers: a file may pass 4 GiB). */
-  private readonly offsets: number[] = [];
+  // The index is kept in typed arrays, outside the JavaScript heap: small objects kept
+  // one per host among each host's garbage would pin the heap's pages (its size would
+  // grow with the fleet although little of it is alive).
+  /** Byte offset of each host's record (a file may pass 4 GiB), or its index in `memory`. */
+  private offsets = new Float64Array(1024);
   /** Byte length of each section of each host (SECTIONS per host; 0: absent). */
   private lengths = new Uint32Array(1024 * SECTIONS);
   private scratch = Buffer.allocUnsafe(1 << 16);
@@ -62,10 +64,13 @@ export class SpilledHosts implements HostList<HostSummary> {
     for (const k of FACT_KEYS) texts.push(JSON.stringify(summary.facts[k]));
     for (const k of PARTS) texts.push(summary[k] === undefined ? '' : JSON.stringify(summary[k]));
     const bytes = Buffer.from(texts.join(''), 'utf8');
-    if (this.lengths.length < (this.count + 1) * SECTIONS) {
-      const grown = new Uint32Array(this.lengths.length * 2);
-      grown.set(this.lengths);
-      this.lengths = grown;
+    if (this.offsets.length === this.count) {
+      const offsets = new Float64Array(this.offsets.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+      const lengths = new Uint32Array(this.lengths.length * 2);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
     }
     const base = this.count * SECTIONS;
     for (let i = 0; i < SECTIONS; i++) this.lengths[base + i] = Buffer.byteLength(texts[i]!, 'utf8');
@@ -75,8 +80,7 @@ export class SpilledHosts implements HostList<HostSummary> {
       let written = 0;
       while (written < bytes.length) written += writeSync(this.fd!, bytes, written, bytes.length - written, this.size + written);
     }
-    this.names.push(summary.name);
-    this.offsets.push(this.memory ? this.memory.length - 1 : this.size);
+    this.offsets[this.count] = this.memory ? this.memory.length - 1 : this.size;
     this.size += bytes.length;
     this.count++;
   }
@@ -104,8 +108,7 @@ export class SpilledHosts implements HostList<HostSummary> {
       if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
       this.dir = undefined;
       this.memory = undefined;
-      this.names.length = 0;
-      this.offsets.length = 0;
+      this.offsets = new Float64Array(0);
       this.lengths = new Uint32Array(0);
       this.count = 0;
     }
@@ -162,36 +165,27 @@ export class SpilledHosts implements HostList<HostSummary> {
 
   /** Host `i` as a summary whose sections are read when first used. */
   private host(i: number): HostSummary {
-    const store = this;
+    const lazy = (target: object, key: string, section: number) => {
+      let value: unknown;
+      let read = false;
+      Object.defineProperty(target, key, {
+        enumerable: true,
+        get: () => {
+          if (!read) {
+            value = this.parse(i, section);
+            read = true;
+          }
+          return value;
+        },
+      });
+    };
     const facts = {} as FactSet;
-    for (const [s, key] of FACT_KEYS.entries()) {
-      let value: unknown;
-      let read = false;
-      Object.defineProperty(facts, key, {
-        enumerable: true,
-        get() {
-          if (!read) {
-            value = store.parse(i, s);
-            read = true;
-          }
-          return value;
-        },
-      });
-    }
-    const summary = { name: this.names[i]!, facts } as HostSummary;
+    for (const [s, key] of FACT_KEYS.entries()) lazy(facts, key, s);
+    const summary = {} as HostSummary;
+    // In a summary's order: name, facts, the other parts.
     for (const [p, key] of PARTS.entries()) {
-      let value: unknown;
-      let read = false;
-      Object.defineProperty(summary, key, {
-        enumerable: true,
-        get() {
-          if (!read) {
-            value = store.parse(i, FACT_KEYS.length + p);
-            read = true;
-          }
-          return value;
-        },
-      });
+      lazy(summary, key, FACT_KEYS.length + p);
+      if (key === 'name') summary.facts = facts;
     }
     return summary;
   }
