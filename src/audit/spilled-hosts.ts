@@ -50,7 +50,6 @@ export class SpilledHosts implements HostList<HostSummary> {
   private offsets = new Float64Array(1024);
   /** Byte length of each section of each host (SECTIONS per host; 0: absent). */
   private lengths = new Uint32Array(1024 * SECTIONS);
-  private scratch = Buffer.allocUnsafe(1 << 16);
   private closed = false;
 
   get length(): number {
@@ -110,6 +109,7 @@ export class SpilledHosts implements HostList<HostSummary> {
       this.memory = undefined;
       this.offsets = new Float64Array(0);
       this.lengths = new Uint32Array(0);
+      this.window = { start: 0, end: 0, buffer: Buffer.alloc(0) };
       this.count = 0;
     }
   }
@@ -139,54 +139,141 @@ export class SpilledHosts implements HostList<HostSummary> {
     }
   }
 
+  /** Bytes read ahead by a pass over the hosts (one read for many records). */
+  private window = { start: 0, end: 0, buffer: Buffer.alloc(0) };
+
+  /** Read ahead from host `i`'s record, when a pass reaches it outside the bytes read. */
+  private readAhead(i: number): void {
+    if (this.memory || this.fd === undefined) return;
+    const start = this.offsets[i]!;
+    const w = this.window;
+    if (start >= w.start && start + this.recordLength(i) <= w.end) return;
+    const size = Math.min(Math.max(READ_AHEAD, this.recordLength(i)), this.size - start);
+    const buffer = w.buffer.length >= size ? w.buffer : Buffer.allocUnsafeSlow(Math.max(size, READ_AHEAD));
+    const { readSync } = process.getBuiltinModule('node:fs');
+    let read = 0;
+    while (read < size) {
+      const n = readSync(this.fd, buffer, read, size - read, start + read);
+      if (n === 0) throw new Error('the temporary file of the host summaries is shorter than written');
+      read += n;
+    }
+    this.window = { start, end: start + size, buffer };
+  }
+
+  private recordLength(i: number): number {
+    let length = 0;
+    for (let k = 0; k < SECTIONS; k++) length += this.lengths[i * SECTIONS + k]!;
+    return length;
+  }
+
   /** The text of one section of host `i`. */
   private section(i: number, s: number): string | undefined {
+    if (this.closed) throw new Error('the host summaries were already released');
     const base = i * SECTIONS;
     const length = this.lengths[base + s]!;
     if (length === 0) return undefined;
     let start = 0;
     for (let k = 0; k < s; k++) start += this.lengths[base + k]!;
     if (this.memory) return this.memory[this.offsets[i]!]!.toString('utf8', start, start + length);
-    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
+    const at = this.offsets[i]! + start;
+    const w = this.window;
+    if (at >= w.start && at + length <= w.end) return w.buffer.toString('utf8', at - w.start, at - w.start + length);
+    // A host read after its pass moved on: read the section alone.
+    const buffer = Buffer.allocUnsafe(length);
     const { readSync } = process.getBuiltinModule('node:fs');
     let read = 0;
     while (read < length) {
-      const n = readSync(this.fd!, this.scratch, read, length - read, this.offsets[i]! + start + read);
+      const n = readSync(this.fd!, buffer, read, length - read, at + read);
       if (n === 0) throw new Error('the temporary file of the host summaries is shorter than written');
       read += n;
     }
-    return this.scratch.toString('utf8', 0, length);
+    return buffer.toString('utf8');
   }
 
-  private parse(i: number, s: number): unknown {
+  /** Section `s` of host `i`, parsed. */
+  parse(i: number, s: number): unknown {
     const text = this.section(i, s);
     return text === undefined ? undefined : JSON.parse(text);
   }
 
   /** Host `i` as a summary whose sections are read when first used. */
   private host(i: number): HostSummary {
-    const lazy = (target: object, key: string, section: number) => {
-      let value: unknown;
-      let read = false;
-      Object.defineProperty(target, key, {
-        enumerable: true,
-        get: () => {
-          if (!read) {
-            value = this.parse(i, section);
-            read = true;
-          }
-          return value;
-        },
-      });
-    };
-    const facts = {} as FactSet;
-    for (const [s, key] of FACT_KEYS.entries()) lazy(facts, key, s);
-    const summary = {} as HostSummary;
-    // In a summary's order: name, facts, the other parts.
-    for (const [p, key] of PARTS.entries()) {
-      lazy(summary, key, FACT_KEYS.length + p);
-      if (key === 'name') summary.facts = facts;
-    }
-    return summary;
+    this.readAhead(i);
+    return new SpilledHost(this, i);
+  }
+}
+
+const READ_AHEAD = 1 << 20;
+const UNREAD = Symbol('unread');
+
+/** The facts of a spilled host: each read when first used. */
+class SpilledFacts {
+  private readonly values: unknown[] = FACT_KEYS.map(() => UNREAD);
+  constructor(
+    private readonly store: SpilledHosts,
+    private readonly i: number,
+  ) {}
+
+  private get(s: number): never {
+    if (this.values[s] === UNREAD) this.values[s] = this.store.parse(this.i, s);
+    return this.values[s] as never;
+  }
+
+  get kernel(): FactSet['kernel'] {
+    return this.get(0);
+  }
+  get kubernetesNode(): FactSet['kubernetesNode'] {
+    return this.get(1);
+  }
+  get nat(): FactSet['nat'] {
+    return this.get(2);
+  }
+  get physicalMtu(): FactSet['physicalMtu'] {
+    return this.get(3);
+  }
+  get procps(): FactSet['procps'] {
+    return this.get(4);
+  }
+
+  toJSON(): FactSet {
+    return { kernel: this.kernel, kubernetesNode: this.kubernetesNode, nat: this.nat, physicalMtu: this.physicalMtu, procps: this.procps };
+  }
+}
+
+/** A spilled host: a HostSummary whose parts are read when first used. */
+class SpilledHost implements HostSummary {
+  readonly facts: FactSet;
+  private readonly values: unknown[] = PARTS.map(() => UNREAD);
+  constructor(
+    private readonly store: SpilledHosts,
+    private readonly i: number,
+  ) {
+    this.facts = new SpilledFacts(store, i);
+  }
+
+  private get(p: number): never {
+    if (this.values[p] === UNREAD) this.values[p] = this.store.parse(this.i, FACT_KEYS.length + p);
+    return this.values[p] as never;
+  }
+
+  get name(): string {
+    return this.get(0);
+  }
+  get calico(): HostSummary['calico'] {
+    return this.get(1);
+  }
+  get cni(): HostSummary['cni'] {
+    return this.get(2);
+  }
+  get sysctl(): HostSummary['sysctl'] {
+    return this.get(3);
+  }
+
+  toJSON(): HostSummary {
+    const out: HostSummary = { name: this.name, facts: (this.facts as SpilledFacts).toJSON() };
+    if (this.calico !== undefined) out.calico = this.calico;
+    if (this.cni !== undefined) out.cni = this.cni;
+    if (this.sysctl !== undefined) out.sysctl = this.sysctl;
+    return out;
   }
 }
