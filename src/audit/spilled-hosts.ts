@@ -15,8 +15,8 @@
  * `sysctl`): a host handed out by the iterator reads and parses a section only
  * when a join reads that property, so a pass that looks at the Kubernetes-node
  * fact and the kernel of every host does not parse every host's sysctl values.
- * What stays in memory per host: its name, the record's offset and the
- * sections' lengths (a few dozen bytes).
+ * What stays in memory per host: the record's offset and the sections'
+ * lengths (44 bytes, in typed arrays).
  *
  * JSON is what the summaries survive already: `hostlint merge` reads them
  * back from NDJSON shards and gets the same results as the unsharded audit.
@@ -26,12 +26,12 @@ import type { HostSummary } from '../facts/summary.js';
 
 /** The facts of a summary, each its own section (in FactSet's order, src/facts/index.ts). */
 const FACT_KEYS = ['kernel', 'kubernetesNode', 'nat', 'physicalMtu', 'procps'] as const satisfies ReadonlyArray<keyof FactSetValues>;
-/** The optional parts of a summary, each its own section. */
-const PARTS = ['calico', 'cni', 'sysctl'] as const satisfies ReadonlyArray<keyof HostSummary>;
+/** The other parts of a summary, each its own section (after the facts). */
+const PARTS = ['name', 'calico', 'cni', 'sysctl'] as const satisfies ReadonlyArray<keyof HostSummary>;
 // Every fact and every part of a summary has its section: adding one without a section fails to compile.
 type Exhaustive<T extends never> = T;
 export type FactsCovered = Exhaustive<Exclude<keyof FactSetValues, (typeof FACT_KEYS)[number]>>;
-export type PartsCovered = Exhaustive<Exclude<keyof HostSummary, 'name' | 'facts' | (typeof PARTS)[number]>>;
+export type PartsCovered = Exhaustive<Exclude<keyof HostSummary, 'facts' | (typeof PARTS)[number]>>;
 
 const SECTIONS = FACT_KEYS.length + PARTS.length;
 
@@ -43,12 +43,13 @@ export class SpilledHosts implements HostList<HostSummary> {
   private memory: Buffer[] | undefined;
   private size = 0;
   private count = 0;
-  private readonly names: string[] = [];
-  /** Byte offset of each host's record (numbers: a file may pass 4 GiB). */
-  private readonly offsets: number[] = [];
+  // The index is kept in typed arrays, outside the JavaScript heap: small objects kept
+  // one per host among each host's garbage would pin the heap's pages (its size would
+  // grow with the fleet although little of it is alive).
+  /** Byte offset of each host's record (a file may pass 4 GiB), or its index in `memory`. */
+  private offsets = new Float64Array(1024);
   /** Byte length of each section of each host (SECTIONS per host; 0: absent). */
   private lengths = new Uint32Array(1024 * SECTIONS);
-  private scratch = Buffer.allocUnsafe(1 << 16);
   private closed = false;
 
   get length(): number {
@@ -62,10 +63,13 @@ export class SpilledHosts implements HostList<HostSummary> {
     for (const k of FACT_KEYS) texts.push(JSON.stringify(summary.facts[k]));
     for (const k of PARTS) texts.push(summary[k] === undefined ? '' : JSON.stringify(summary[k]));
     const bytes = Buffer.from(texts.join(''), 'utf8');
-    if (this.lengths.length < (this.count + 1) * SECTIONS) {
-      const grown = new Uint32Array(this.lengths.length * 2);
-      grown.set(this.lengths);
-      this.lengths = grown;
+    if (this.offsets.length === this.count) {
+      const offsets = new Float64Array(this.offsets.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+      const lengths = new Uint32Array(this.lengths.length * 2);
+      lengths.set(this.lengths);
+      this.lengths = lengths;
     }
     const base = this.count * SECTIONS;
     for (let i = 0; i < SECTIONS; i++) this.lengths[base + i] = Buffer.byteLength(texts[i]!, 'utf8');
@@ -75,8 +79,7 @@ export class SpilledHosts implements HostList<HostSummary> {
       let written = 0;
       while (written < bytes.length) written += writeSync(this.fd!, bytes, written, bytes.length - written, this.size + written);
     }
-    this.names.push(summary.name);
-    this.offsets.push(this.memory ? this.memory.length - 1 : this.size);
+    this.offsets[this.count] = this.memory ? this.memory.length - 1 : this.size;
     this.size += bytes.length;
     this.count++;
   }
@@ -104,9 +107,9 @@ export class SpilledHosts implements HostList<HostSummary> {
       if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
       this.dir = undefined;
       this.memory = undefined;
-      this.names.length = 0;
-      this.offsets.length = 0;
+      this.offsets = new Float64Array(0);
       this.lengths = new Uint32Array(0);
+      this.window = { start: 0, end: 0, buffer: Buffer.alloc(0) };
       this.count = 0;
     }
   }
@@ -136,63 +139,141 @@ export class SpilledHosts implements HostList<HostSummary> {
     }
   }
 
+  /** Bytes read ahead by a pass over the hosts (one read for many records). */
+  private window = { start: 0, end: 0, buffer: Buffer.alloc(0) };
+
+  /** Read ahead from host `i`'s record, when a pass reaches it outside the bytes read. */
+  private readAhead(i: number): void {
+    if (this.memory || this.fd === undefined) return;
+    const start = this.offsets[i]!;
+    const w = this.window;
+    if (start >= w.start && start + this.recordLength(i) <= w.end) return;
+    const size = Math.min(Math.max(READ_AHEAD, this.recordLength(i)), this.size - start);
+    const buffer = w.buffer.length >= size ? w.buffer : Buffer.allocUnsafeSlow(Math.max(size, READ_AHEAD));
+    const { readSync } = process.getBuiltinModule('node:fs');
+    let read = 0;
+    while (read < size) {
+      const n = readSync(this.fd, buffer, read, size - read, start + read);
+      if (n === 0) throw new Error('the temporary file of the host summaries is shorter than written');
+      read += n;
+    }
+    this.window = { start, end: start + size, buffer };
+  }
+
+  private recordLength(i: number): number {
+    let length = 0;
+    for (let k = 0; k < SECTIONS; k++) length += this.lengths[i * SECTIONS + k]!;
+    return length;
+  }
+
   /** The text of one section of host `i`. */
   private section(i: number, s: number): string | undefined {
+    if (this.closed) throw new Error('the host summaries were already released');
     const base = i * SECTIONS;
     const length = this.lengths[base + s]!;
     if (length === 0) return undefined;
     let start = 0;
     for (let k = 0; k < s; k++) start += this.lengths[base + k]!;
     if (this.memory) return this.memory[this.offsets[i]!]!.toString('utf8', start, start + length);
-    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
+    const at = this.offsets[i]! + start;
+    const w = this.window;
+    if (at >= w.start && at + length <= w.end) return w.buffer.toString('utf8', at - w.start, at - w.start + length);
+    // A host read after its pass moved on: read the section alone.
+    const buffer = Buffer.allocUnsafe(length);
     const { readSync } = process.getBuiltinModule('node:fs');
     let read = 0;
     while (read < length) {
-      const n = readSync(this.fd!, this.scratch, read, length - read, this.offsets[i]! + start + read);
+      const n = readSync(this.fd!, buffer, read, length - read, at + read);
       if (n === 0) throw new Error('the temporary file of the host summaries is shorter than written');
       read += n;
     }
-    return this.scratch.toString('utf8', 0, length);
+    return buffer.toString('utf8');
   }
 
-  private parse(i: number, s: number): unknown {
+  /** Section `s` of host `i`, parsed. */
+  parse(i: number, s: number): unknown {
     const text = this.section(i, s);
     return text === undefined ? undefined : JSON.parse(text);
   }
 
   /** Host `i` as a summary whose sections are read when first used. */
   private host(i: number): HostSummary {
-    const store = this;
-    const facts = {} as FactSet;
-    for (const [s, key] of FACT_KEYS.entries()) {
-      let value: unknown;
-      let read = false;
-      Object.defineProperty(facts, key, {
-        enumerable: true,
-        get() {
-          if (!read) {
-            value = store.parse(i, s);
-            read = true;
-          }
-          return value;
-        },
-      });
-    }
-    const summary = { name: this.names[i]!, facts } as HostSummary;
-    for (const [p, key] of PARTS.entries()) {
-      let value: unknown;
-      let read = false;
-      Object.defineProperty(summary, key, {
-        enumerable: true,
-        get() {
-          if (!read) {
-            value = store.parse(i, FACT_KEYS.length + p);
-            read = true;
-          }
-          return value;
-        },
-      });
-    }
-    return summary;
+    this.readAhead(i);
+    return new SpilledHost(this, i);
+  }
+}
+
+const READ_AHEAD = 1 << 20;
+const UNREAD = Symbol('unread');
+
+/** The facts of a spilled host: each read when first used. */
+class SpilledFacts {
+  private readonly values: unknown[] = FACT_KEYS.map(() => UNREAD);
+  constructor(
+    private readonly store: SpilledHosts,
+    private readonly i: number,
+  ) {}
+
+  private get(s: number): never {
+    if (this.values[s] === UNREAD) this.values[s] = this.store.parse(this.i, s);
+    return this.values[s] as never;
+  }
+
+  get kernel(): FactSet['kernel'] {
+    return this.get(0);
+  }
+  get kubernetesNode(): FactSet['kubernetesNode'] {
+    return this.get(1);
+  }
+  get nat(): FactSet['nat'] {
+    return this.get(2);
+  }
+  get physicalMtu(): FactSet['physicalMtu'] {
+    return this.get(3);
+  }
+  get procps(): FactSet['procps'] {
+    return this.get(4);
+  }
+
+  toJSON(): FactSet {
+    return { kernel: this.kernel, kubernetesNode: this.kubernetesNode, nat: this.nat, physicalMtu: this.physicalMtu, procps: this.procps };
+  }
+}
+
+/** A spilled host: a HostSummary whose parts are read when first used. */
+class SpilledHost implements HostSummary {
+  readonly facts: FactSet;
+  private readonly values: unknown[] = PARTS.map(() => UNREAD);
+  constructor(
+    private readonly store: SpilledHosts,
+    private readonly i: number,
+  ) {
+    this.facts = new SpilledFacts(store, i);
+  }
+
+  private get(p: number): never {
+    if (this.values[p] === UNREAD) this.values[p] = this.store.parse(this.i, FACT_KEYS.length + p);
+    return this.values[p] as never;
+  }
+
+  get name(): string {
+    return this.get(0);
+  }
+  get calico(): HostSummary['calico'] {
+    return this.get(1);
+  }
+  get cni(): HostSummary['cni'] {
+    return this.get(2);
+  }
+  get sysctl(): HostSummary['sysctl'] {
+    return this.get(3);
+  }
+
+  toJSON(): HostSummary {
+    const out: HostSummary = { name: this.name, facts: (this.facts as SpilledFacts).toJSON() };
+    if (this.calico !== undefined) out.calico = this.calico;
+    if (this.cni !== undefined) out.cni = this.cni;
+    if (this.sysctl !== undefined) out.sysctl = this.sysctl;
+    return out;
   }
 }

@@ -52,7 +52,10 @@ export interface FleetSummary extends Counts {
   hostsWithErrors: number;
   /** Findings per rule (not suppressed), by rule id. */
   rules: Map<string, Counts>;
-  records: HostRecord[];
+  /** One record per host, in host order (a new array of new objects on every read). */
+  readonly records: HostRecord[];
+  /** The same records one at a time (none kept). */
+  eachRecord(): Iterable<HostRecord>;
 }
 
 /** Receives an audit as it runs. */
@@ -69,16 +72,69 @@ export interface AuditWriter {
 /** How many of the worst hosts the stylish summary lists. */
 export const WORST_HOSTS = 5;
 
+/**
+ * Records kept as JSON text in one growing buffer, outside the JavaScript
+ * heap, and read back as objects when asked for. One small object kept per
+ * host among each host's garbage would pin the heap's pages: its size, and
+ * the process's memory, would grow with the fleet although little of it is
+ * alive.
+ */
+class RecordLog<T> {
+  private buffer = Buffer.alloc(0);
+  private size = 0;
+
+  push(record: T): void {
+    const text = `${this.size ? '\n' : ''}${JSON.stringify(record)}`;
+    const need = this.size + Buffer.byteLength(text, 'utf8');
+    if (need > this.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.buffer.length * 2, 1 << 16));
+      this.buffer.copy(grown, 0, 0, this.size);
+      this.buffer = grown;
+    }
+    this.size += this.buffer.write(text, this.size, 'utf8');
+  }
+
+  /** Every record, in order (new objects on every call). */
+  all(): T[] {
+    return [...this];
+  }
+
+  /** The records one at a time, in order (JSON escapes every newline: they are only between records). */
+  *[Symbol.iterator](): Iterator<T> {
+    let at = 0;
+    while (at < this.size) {
+      let end = this.buffer.indexOf(10, at);
+      if (end < 0 || end > this.size) end = this.size;
+      yield JSON.parse(this.buffer.toString('utf8', at, end)) as T;
+      at = end + 1;
+    }
+  }
+}
+
 /** Collects the fleet summary from what passes through. */
 export class FleetTally {
-  readonly summary: FleetSummary = { files: 0, hosts: 0, hostsWithErrors: 0, errorCount: 0, warningCount: 0, noteCount: 0, rules: new Map(), records: [] };
+  private readonly records = new RecordLog<HostRecord>();
+  readonly summary: FleetSummary = ((records) => ({
+    files: 0,
+    hosts: 0,
+    hostsWithErrors: 0,
+    errorCount: 0,
+    warningCount: 0,
+    noteCount: 0,
+    rules: new Map(),
+    /** Read back from the log: the hosts' records are read only at the end. */
+    get records() {
+      return records.all();
+    },
+    eachRecord: () => records,
+  }))(this.records);
 
   host(outcome: HostOutcome, files: FileReport[]): HostRecord {
     const counts = this.files(files, outcome.fileCount);
     const record: HostRecord = { host: outcome.host, path: outcome.path, form: outcome.form, role: outcome.kubernetesNode ? 'kubernetes-node' : 'host', kubernetesNode: outcome.kubernetesNode, kernel: outcome.kernel, ...counts };
     this.summary.hosts++;
     if (counts.errorCount > 0) this.summary.hostsWithErrors++;
-    this.summary.records.push(record);
+    this.records.push(record);
     return record;
   }
 
@@ -144,7 +200,12 @@ export function stylishAudit(options: FormatOptions, write: (s: string) => void)
     },
     end(summary) {
       const total = summary.errorCount + summary.warningCount + summary.noteCount;
-      const clean = summary.records.filter((r) => r.errorCount + r.warningCount + r.noteCount === 0).length;
+      let clean = 0;
+      const found: HostRecord[] = [];
+      for (const r of summary.eachRecord()) {
+        if (r.errorCount + r.warningCount + r.noteCount === 0) clean++;
+        else found.push(r);
+      }
       let out = `\n${c.bold('Fleet summary')}\n`;
       out += `  hosts scanned      ${summary.hosts}  (${clean} without findings)\n`;
       out += `  hosts with errors  ${summary.hostsWithErrors}\n`;
@@ -154,7 +215,7 @@ export function stylishAudit(options: FormatOptions, write: (s: string) => void)
         const width = Math.max(...ids.map((id) => escapeText(id).length));
         for (const id of ids) out += `    ${escapeText(id).padEnd(width)}  ${countsText(summary.rules.get(id)!)}\n`;
       }
-      const worst = worstHosts(summary.records);
+      const worst = worstHosts(found);
       if (worst.length > 0) {
         out += `  worst hosts\n`;
         const width = Math.max(...worst.map((r) => escapeText(r.host).length));
@@ -195,8 +256,19 @@ export function jsonAudit(options: FormatOptions, toolVersion: string, write: (s
     repository: (files) => emit(files),
     end(summary) {
       const rules = [...summary.rules.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ruleId, c]) => ({ ruleId, ...c }));
+      // `hosts` in pieces, one record at a time: the text JSON.stringify gives the whole tail.
+      let chunk = `${first ? ']' : '\n  ]'},\n  "hosts": [`;
+      let n = 0;
+      for (const record of summary.eachRecord()) {
+        chunk += `${n++ ? ',' : ''}\n    ${nest(JSON.stringify(record, null, 2), 4)}`;
+        if (chunk.length > 1 << 16) {
+          write(chunk);
+          chunk = '';
+        }
+      }
+      chunk += n ? '\n  ],\n' : '],\n';
+      write(chunk);
       const tail = {
-        hosts: summary.records,
         rules,
         summary: {
           files: summary.files,
@@ -208,7 +280,7 @@ export function jsonAudit(options: FormatOptions, toolVersion: string, write: (s
         },
       };
       const body = JSON.stringify(tail, null, 2);
-      write(`${first ? ']' : '\n  ]'},\n${body.slice(2)}\n`);
+      write(`${body.slice(2)}\n`);
     },
   };
 }
