@@ -3,26 +3,19 @@
  * the same tree and comments, to the byte (JSON, so key order counts), on
  * every resolv.conf of the repository, on adversarial texts and random ones.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseResolv } from '../../src/parsers/resolv.js';
 import { linesOf, mutatedSample, seed, textOf } from '../fuzz/inputs.js';
+import { filesUnder } from '../helpers/files.js';
 import { referenceParseResolv } from './resolv-reference.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) walk(abs, out);
-    else if (e.isFile()) out.push(abs);
-  }
-  return out;
-}
 
-const FILES = walk(path.join(ROOT, 'fixtures')).filter((f) => /resolv\.conf$|\/corpus\/resolv\/[^/]+$/.test(f));
+const FILES = filesUnder(path.join(ROOT, 'fixtures')).filter((f) => /resolv\.conf$|\/corpus\/resolv\/[^/]+$/.test(f));
 
 const same = (text: string): void => {
   expect(JSON.stringify(parseResolv(text))).toBe(JSON.stringify(referenceParseResolv(text)));

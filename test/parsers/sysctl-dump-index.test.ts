@@ -9,7 +9,7 @@
  * white space made one space, at the value's position; keys in the order they
  * first appear; a later dump file wins).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,20 +18,13 @@ import type { FactScope } from '../../src/facts/provider.js';
 import { parseSysctl, parseSysctlDump, sysctlDumpIndexOf } from '../../src/parsers/sysctl.js';
 import type { ParseResult, SourceFile } from '../../src/types.js';
 import { linesOf, mutatedSample, seed, textOf } from '../fuzz/inputs.js';
+import { filesUnder } from '../helpers/files.js';
 import { referenceParseSysctl } from './sysctl-reference.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) walk(abs, out);
-    else if (e.isFile()) out.push(abs);
-  }
-  return out;
-}
 
-const all = walk(path.join(ROOT, 'fixtures'));
+const all = filesUnder(path.join(ROOT, 'fixtures'));
 /** Every `sysctl -a` dump of the repository (sosreports in fixtures, examples, corpus snapshots). */
 const DUMPS = all.filter((f) => f.endsWith('/sos_commands/kernel/sysctl_-a'));
 /** Every sysctl.conf / sysctl.d file of the repository. */
