@@ -85,24 +85,11 @@ export class LineIndex {
   }
 }
 
-/** Iterate the lines of a text with their start and end offsets (end excludes the terminator). */
-export function* lines(text: string): Generator<{ line: number; start: number; end: number; text: string }> {
-  let line = 1;
-  let start = 0;
-  const n = text.length;
-  while (start <= n) {
-    let i = start;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) break;
-      i++;
-    }
-    if (i === n && start === n && n > 0) return; // no empty line after a final terminator
-    yield { line, start, end: i, text: text.slice(start, i) };
-    if (i >= n) return;
-    start = text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-    line++;
-  }
+/** The lines of a text with their start and end offsets (end excludes the terminator), as `forEachLine` walks them. */
+export function lines(text: string): Array<{ line: number; start: number; end: number; text: string }> {
+  const out: Array<{ line: number; start: number; end: number; text: string }> = [];
+  forEachLine(text, (line, start, end) => out.push({ line, start, end, text: text.slice(start, end) }));
+  return out;
 }
 
 /**
