@@ -170,10 +170,30 @@ export function isSnapshotDir(dir: string): boolean {
 
 function isDir(p: string): boolean {
   try {
-    return statSync(p).isDirectory();
+    // A missing entry is the common case (a sosreport has no proc/): no exception made for it.
+    return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
+}
+
+/** Whether a relative path is empty or only `..` segments (the working directory is at or inside the root). */
+function isUpOnly(rel: string): boolean {
+  if (rel === '') return true;
+  for (const part of rel.split('/')) if (part !== '..') return false;
+  return true;
+}
+
+/** `/a/b`: absolute, no empty, `.` or `..` segment, no trailing slash (path.join leaves it as it is). */
+function isPlainHostPath(hostPath: string): boolean {
+  if (hostPath.length < 2 || hostPath.charCodeAt(0) !== 0x2f || hostPath.charCodeAt(hostPath.length - 1) === 0x2f) return false;
+  for (let i = 0; i < hostPath.length - 1; i++) {
+    if (hostPath.charCodeAt(i) !== 0x2f) continue;
+    const next = hostPath.charCodeAt(i + 1);
+    if (next === 0x2f) return false;
+    if (next === 0x2e && (i + 2 === hostPath.length || hostPath.charCodeAt(i + 2) === 0x2f || (hostPath.charCodeAt(i + 2) === 0x2e && (i + 3 === hostPath.length || hostPath.charCodeAt(i + 3) === 0x2f)))) return false;
+  }
+  return true;
 }
 
 export class DirectorySnapshot implements Snapshot {
@@ -189,15 +209,33 @@ export class DirectorySnapshot implements Snapshot {
   private hostName: string | undefined;
 
   get form(): 'directory' | 'sosreport' {
-    return (this.kind ??= isDir(path.join(this.root, 'sos_commands')) ? 'sosreport' : 'directory');
+    if (this.kind === undefined) {
+      // The root's listing (read for the paths looked up) says it without a stat, unless sos_commands is a link.
+      const entry = this.entriesOf('')?.get('sos_commands');
+      this.kind = entry === 'directory' || (entry === 'symlink' && isDir(path.join(this.root, 'sos_commands'))) || (entry === undefined && !this.entriesOf('') && isDir(path.join(this.root, 'sos_commands'))) ? 'sosreport' : 'directory';
+    }
+    return this.kind;
   }
 
   private kind: 'directory' | 'sosreport' | undefined;
 
   display(cwd: string, hostPath: string): string {
+    // A plain host path (`/etc/sysctl.d/x.conf`) under a root the working directory is not in:
+    // the root's relative path and the host path, as path.relative would give them (it is
+    // asked once per file of every host).
+    if (cwd !== this.displayCwd) {
+      this.displayCwd = cwd;
+      const base = path.relative(cwd, this.root);
+      this.displayBase = path.isAbsolute(cwd) && path.isAbsolute(this.root) && path.resolve(this.root) === this.root && path.sep === '/' && !isUpOnly(base) ? base : undefined;
+    }
+    if (this.displayBase !== undefined && isPlainHostPath(hostPath)) return `${this.displayBase}${hostPath}`;
     const rel = path.relative(cwd, path.join(this.root, hostPath));
     return (rel === '' ? '.' : rel).split(path.sep).join('/');
   }
+
+  private displayCwd: string | undefined;
+  /** path.relative(displayCwd, root) where a plain host path can be appended to it, else undefined. */
+  private displayBase: string | undefined;
 
   private readonly resolved = new Map<string, Resolved>();
   private readonly listed = new Map<string, string[]>();

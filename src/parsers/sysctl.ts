@@ -194,9 +194,8 @@ export function parseSysctl(text: string, language: 'sysctl' | 'sysctl-dump' = '
  * appear. A key's node, with its positions, is made only when asked for.
  */
 export class SysctlDumpIndex {
-  /** Normalised key → slot: the slot's line number is `lines[2 * slot]`, its start `lines[2 * slot + 1]`. */
-  readonly slots = new Map<string, number>();
-  private lines: Int32Array;
+  /** Normalised key → slot (a key's slot is the order it first appears in; its line is its last assignment's). */
+  readonly slots: DumpKeys;
   /** The scan saw a comment line (so the parse's comments are not empty). */
   readonly hasComments: boolean;
   /** Where `LineIndex` puts the end of the text. */
@@ -206,25 +205,14 @@ export class SysctlDumpIndex {
   constructor(readonly text: string) {
     const scanner = new LineScanner(text, true);
     this.scanner = scanner;
-    const slots = this.slots;
-    // About 37 bytes a line in a `sysctl -a` dump: room for most dumps without growing.
-    let lines = new Int32Array(2 * (Math.ceil(text.length / 32) + 16));
-    let n = 0;
+    const keys = new DumpKeys(text);
+    this.slots = keys;
     let hasComments = false;
     this.last = forEachLine(text, (line, ls, le) => {
       const kind = scanner.scan(ls, le);
-      if (kind === ASSIGNMENT) {
-        if (n + 2 > lines.length) {
-          const grown = new Int32Array(lines.length * 2);
-          grown.set(lines);
-          lines = grown;
-        }
-        slots.set(normalizeSysctlKey(text.slice(scanner.ks, scanner.ke)), n >> 1);
-        lines[n++] = line;
-        lines[n++] = ls;
-      } else if (kind === COMMENT) hasComments = true;
+      if (kind === ASSIGNMENT) keys.add(scanner.ks, scanner.ke, line, ls);
+      else if (kind === COMMENT) hasComments = true;
     });
-    this.lines = lines;
     this.hasComments = hasComments;
   }
 
@@ -244,8 +232,8 @@ export class SysctlDumpIndex {
   /** The assignment node of a slot (a new node each call). */
   node(slot: number): SysctlAssignmentNode {
     const text = this.text;
-    const line = this.lines[2 * slot]!;
-    const ls = this.lines[2 * slot + 1]!;
+    const line = this.slots.lineOf(slot);
+    const ls = this.slots.lineStartOf(slot);
     let le = ls;
     while (le < text.length) {
       const c = text.charCodeAt(le);
@@ -255,6 +243,182 @@ export class SysctlDumpIndex {
     const kind = this.scanner.scan(ls, le);
     return this.scanner.node(kind, line, ls, le) as SysctlAssignmentNode;
   }
+}
+
+// A slot's fields in DumpKeys.data.
+const LINE = 0; // 1-based line of the key's last assignment
+const LINE_START = 1; // its offset
+const KEY_START = 2; // the key's range in the text (of its first assignment)
+const KEY_END = 3;
+const SWAP = 4; // 1: the key is written with `/` (its normalised form swaps `/` and `.`)
+const HASH = 5;
+const FIELDS = 6;
+
+/**
+ * The keys of a dump: normalised key → slot, as a Map would hold them, without
+ * a string or a map entry per key. Keys are ranges of the text, hashed and
+ * compared in their normalised form (`normalizeSysctlKey`) character by
+ * character; a key's string is made only when the keys are listed. A slot is
+ * a key, in the order keys first appear; a later assignment of the same key
+ * moves its slot to that line (the last assignment wins).
+ */
+export class DumpKeys implements ReadonlyMap<string, number> {
+  private data: Int32Array;
+  /** Open addressing: slot + 1 (0: empty); the length is a power of two, at least twice the keys. */
+  private table: Int32Array;
+  private count = 0;
+
+  constructor(private readonly text: string) {
+    // About 37 bytes a line in a `sysctl -a` dump: room for most dumps without growing.
+    const expected = Math.ceil(text.length / 32) + 16;
+    this.data = new Int32Array(FIELDS * expected);
+    let size = 64;
+    while (size < 2 * expected) size *= 2;
+    this.table = new Int32Array(size);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Record an assignment of the key at [ks, ke) on `line` starting at `ls`. */
+  add(ks: number, ke: number, line: number, ls: number): void {
+    const text = this.text;
+    const swap = keySwaps(text, ks, ke);
+    let h = 0x811c9dc5;
+    for (let i = ks; i < ke; i++) h = Math.imul(h ^ normalisedCode(text.charCodeAt(i), swap), 0x01000193);
+    const table = this.table;
+    const mask = table.length - 1;
+    const data = this.data;
+    for (let t = h & mask; ; t = (t + 1) & mask) {
+      const entry = table[t]!;
+      if (entry === 0) break;
+      const b = (entry - 1) * FIELDS;
+      if (data[b + HASH] === h && this.sameKey(b, ks, ke, swap)) {
+        data[b + LINE] = line;
+        data[b + LINE_START] = ls;
+        return;
+      }
+    }
+    if ((this.count + 1) * FIELDS > data.length) {
+      const grown = new Int32Array(data.length * 2);
+      grown.set(data);
+      this.data = grown;
+    }
+    const slot = this.count++;
+    const b = slot * FIELDS;
+    const d = this.data;
+    d[b + LINE] = line;
+    d[b + LINE_START] = ls;
+    d[b + KEY_START] = ks;
+    d[b + KEY_END] = ke;
+    d[b + SWAP] = swap ? 1 : 0;
+    d[b + HASH] = h;
+    if (2 * this.count > this.table.length) this.rehash();
+    else this.place(slot, h);
+  }
+
+  private place(slot: number, h: number): void {
+    const table = this.table;
+    const mask = table.length - 1;
+    let t = h & mask;
+    while (table[t] !== 0) t = (t + 1) & mask;
+    table[t] = slot + 1;
+  }
+
+  private rehash(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    for (let slot = 0; slot < this.count; slot++) this.place(slot, this.data[slot * FIELDS + HASH]!);
+  }
+
+  /** Whether the key at data offset `b` is, normalised, the key at [ks, ke) (`swap`: its normalisation). */
+  private sameKey(b: number, ks: number, ke: number, swap: boolean): boolean {
+    const data = this.data;
+    const os = data[b + KEY_START]!;
+    if (data[b + KEY_END]! - os !== ke - ks) return false;
+    const oswap = data[b + SWAP] === 1;
+    const text = this.text;
+    for (let i = 0; i < ke - ks; i++) {
+      if (normalisedCode(text.charCodeAt(os + i), oswap) !== normalisedCode(text.charCodeAt(ks + i), swap)) return false;
+    }
+    return true;
+  }
+
+  get(key: string): number | undefined {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    const table = this.table;
+    const mask = table.length - 1;
+    const data = this.data;
+    const text = this.text;
+    for (let t = h & mask; ; t = (t + 1) & mask) {
+      const entry = table[t]!;
+      if (entry === 0) return undefined;
+      const b = (entry - 1) * FIELDS;
+      if (data[b + HASH] !== h) continue;
+      const ks = data[b + KEY_START]!;
+      if (data[b + KEY_END]! - ks !== key.length) continue;
+      const swap = data[b + SWAP] === 1;
+      let i = 0;
+      while (i < key.length && normalisedCode(text.charCodeAt(ks + i), swap) === key.charCodeAt(i)) i++;
+      if (i === key.length) return entry - 1;
+    }
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** The line (1-based) of a slot's key's last assignment. */
+  lineOf(slot: number): number {
+    return this.data[slot * FIELDS + LINE]!;
+  }
+
+  /** The offset where that line starts. */
+  lineStartOf(slot: number): number {
+    return this.data[slot * FIELDS + LINE_START]!;
+  }
+
+  /** The normalised key of a slot. */
+  keyOf(slot: number): string {
+    const b = slot * FIELDS;
+    return normalizeSysctlKey(this.text.slice(this.data[b + KEY_START], this.data[b + KEY_END]));
+  }
+
+  *keys(): MapIterator<string> {
+    for (let slot = 0; slot < this.count; slot++) yield this.keyOf(slot);
+  }
+
+  *values(): MapIterator<number> {
+    for (let slot = 0; slot < this.count; slot++) yield slot;
+  }
+
+  *entries(): MapIterator<[string, number]> {
+    for (let slot = 0; slot < this.count; slot++) yield [this.keyOf(slot), slot];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: number, key: string, map: ReadonlyMap<string, number>) => void, thisArg?: unknown): void {
+    for (let slot = 0; slot < this.count; slot++) callback.call(thisArg, slot, this.keyOf(slot), this);
+  }
+}
+
+/** Whether the key at [ks, ks) of `text` is normalised by swapping `/` and `.` (`normalizeSysctlKey`: a `/` before any `.`). */
+function keySwaps(text: string, ks: number, ke: number): boolean {
+  for (let i = ks; i < ke; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) return false;
+    if (c === 0x2f) return true;
+  }
+  return false;
+}
+
+/** A key's character code in its normalised form. */
+function normalisedCode(c: number, swap: boolean): number {
+  return swap && (c === 0x2e || c === 0x2f) ? c ^ 0x01 : c;
 }
 
 /** The tree's key index, a hidden property (not a WeakMap: thousands of dumps would weigh on every garbage collection). */
