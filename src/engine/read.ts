@@ -84,8 +84,11 @@ export function readRegularFile(abs: string, maxBytes: number, options: { head?:
       if (n === 0) break;
       chunks.push(n === want ? buf : buf.subarray(0, n));
       total += n;
+      // The whole file as its size said, and not the byte past it asked for: at its end (a
+      // regular file's read is short only there), without a read to see it return nothing.
+      if (st.size > 0 && total === st.size && n < want) break;
     }
-    const bytes = Buffer.concat(chunks, total);
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
     if (head !== undefined) return { ok: true, bytes: bytes.subarray(0, head) };
     if (total > maxBytes) return { ok: false, reason: `is over the ${maxBytes}-byte limit (it grew while it was read)` };
     return { ok: true, bytes };
