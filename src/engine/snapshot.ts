@@ -92,6 +92,9 @@ export interface Snapshot {
   markers(): Set<string>;
 }
 
+/** SNAPSHOT_PATTERNS split into components (`*` is one path segment). */
+const PATTERN_PARTS: ReadonlyArray<readonly string[]> = SNAPSHOT_PATTERNS.map((pattern) => pattern.split('/'));
+
 /** Host paths matching SNAPSHOT_PATTERNS that exist in `snap` (`*` is one path segment). */
 export function listReadable(snap: Pick<Snapshot, 'list' | 'resolve'>): string[] {
   // Present: readable, or there but unreadable (a loop, a FIFO), which the loader names.
@@ -100,22 +103,19 @@ export function listReadable(snap: Pick<Snapshot, 'list' | 'resolve'>): string[]
     return r.ok || !r.missing;
   };
   const out: string[] = [];
-  for (const pattern of SNAPSHOT_PATTERNS) {
-    const parts = pattern.split('/');
-    const expand = (prefix: string, rest: string[]): void => {
-      if (rest.length === 0) {
-        out.push(prefix);
-        return;
-      }
-      const [head, ...tail] = rest;
-      if (head === '*') {
-        for (const name of snap.list(prefix || '/')) expand(`${prefix}/${name}`, tail);
-      } else if (tail.length === 0 ? present(`${prefix}/${head}`) : true) {
-        expand(`${prefix}/${head}`, tail);
-      }
-    };
-    expand('', parts);
-  }
+  const expand = (parts: readonly string[], i: number, prefix: string): void => {
+    if (i === parts.length) {
+      out.push(prefix);
+      return;
+    }
+    const head = parts[i]!;
+    if (head === '*') {
+      for (const name of snap.list(prefix || '/')) expand(parts, i + 1, `${prefix}/${name}`);
+    } else if (i + 1 < parts.length || present(`${prefix}/${head}`)) {
+      expand(parts, i + 1, `${prefix}/${head}`);
+    }
+  };
+  for (const parts of PATTERN_PARTS) expand(parts, 0, '');
   return [...new Set(out)];
 }
 
@@ -200,7 +200,9 @@ export class DirectorySnapshot implements Snapshot {
   constructor(
     /** Absolute path of the snapshot directory. */
     readonly root: string,
-  ) {}
+  ) {
+    this.plainRoot = path.isAbsolute(root) && path.resolve(root) === root && root !== path.sep && path.sep === '/';
+  }
 
   get name(): string {
     return (this.hostName ??= sosHostName(this, path.basename(this.root)));
@@ -254,27 +256,19 @@ export class DirectorySnapshot implements Snapshot {
     return resolveHostPath<{ abs: string; kind?: EntryKind }>(
       hostPath,
       (components) => {
-        const abs = `${this.root}/${components.join('/')}`;
-        // What a directory's listing says of its entries, without a system call per
-        // path looked up: for the directories hostlint looks into most (DENSE), and any
-        // already listed for a `*` pattern.
-        const parent = components.length === 1 ? '' : `/${components.slice(0, -1).join('/')}`;
-        const listing = DENSE_DIRECTORIES.has(parent || '/') || this.entries.has(parent) ? this.entriesOf(parent) : undefined;
-        if (listing) {
-          const kind = listing.get(components[components.length - 1]!);
-          if (kind === undefined) return { type: 'missing' };
-          if (kind === 'symlink') return { type: 'symlink', target: this.readlink(abs) };
-          return { type: kind === 'directory' ? 'directory' : 'other', data: { abs, kind } };
+        // Host paths share their leading components: each is looked at once.
+        const rel = components.join('/');
+        let e = this.pathEntries.get(rel);
+        if (e === undefined) {
+          e = this.entryOf(components, rel);
+          this.pathEntries.set(rel, e);
         }
-        // Else (and where a directory cannot be listed: search permission only), each entry on its own.
-        const st = this.lstat(abs);
-        if (typeof st === 'string') return st === 'ENOENT' || st === 'ENOTDIR' ? { type: 'missing' } : { type: 'error', reason: cannotRead({ code: st }) };
-        if (st.isSymbolicLink()) return { type: 'symlink', target: this.readlink(abs) };
-        return { type: st.isDirectory() ? 'directory' : 'other', data: { abs } };
+        return e;
       },
       (components, data) => {
         if (data === undefined) return { ok: true, absolute: this.root, hostPath: '/', isDirectory: true, size: 0 };
-        const absolute = path.join(this.root, ...components);
+        // `root/a/b` is what path.join gives for a normalised root other than `/` (components are names).
+        const absolute = this.plainRoot ? data.abs : path.join(this.root, ...components);
         const hostPath = `/${components.join('/')}`;
         // A directory or regular file its directory's listing named: its size is checked when it is read.
         if (data.kind === 'directory' || data.kind === 'file') return { ok: true, absolute, hostPath, isDirectory: data.kind === 'directory' };
@@ -286,6 +280,33 @@ export class DirectorySnapshot implements Snapshot {
       },
     );
   }
+
+  /** What the entry at `components` (joined: `rel`) is. */
+  private entryOf(components: readonly string[], rel: string): PathEntry<{ abs: string; kind?: EntryKind }> {
+    const abs = `${this.root}/${rel}`;
+    // What a directory's listing says of its entries, without a system call per
+    // path looked up: for the directories hostlint looks into most (DENSE), and any
+    // already listed for a `*` pattern.
+    const slash = rel.lastIndexOf('/');
+    const parent = slash === -1 ? '' : `/${rel.slice(0, slash)}`;
+    const listing = DENSE_DIRECTORIES.has(parent || '/') || this.entries.has(parent) ? this.entriesOf(parent) : undefined;
+    if (listing) {
+      const kind = listing.get(components[components.length - 1]!);
+      if (kind === undefined) return { type: 'missing' };
+      if (kind === 'symlink') return { type: 'symlink', target: this.readlink(abs) };
+      return { type: kind === 'directory' ? 'directory' : 'other', data: { abs, kind } };
+    }
+    // Else (and where a directory cannot be listed: search permission only), each entry on its own.
+    const st = this.lstat(abs);
+    if (typeof st === 'string') return st === 'ENOENT' || st === 'ENOTDIR' ? { type: 'missing' } : { type: 'error', reason: cannotRead({ code: st }) };
+    if (st.isSymbolicLink()) return { type: 'symlink', target: this.readlink(abs) };
+    return { type: st.isDirectory() ? 'directory' : 'other', data: { abs } };
+  }
+
+  /** Components joined with `/` → what the entry is (a component may hold no `/`, so the key is exact). */
+  private readonly pathEntries = new Map<string, PathEntry<{ abs: string; kind?: EntryKind }>>();
+  /** The root is absolute, normalised and not `/`: `${root}/${rel}` is path.join(root, rel). */
+  private readonly plainRoot: boolean;
 
   // One readdir, lstat and readlink per path: the many host paths looked up
   // share their directories, and the snapshot does not change while it is read.

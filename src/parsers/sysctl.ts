@@ -253,6 +253,8 @@ const KEY_END = 3;
 const SWAP = 4; // 1: the key is written with `/` (its normalised form swaps `/` and `.`)
 const HASH = 5;
 const FIELDS = 6;
+/** FNV-1a's offset basis as an int32 (a small integer: the hash stays one in optimised code, never a double). */
+const FNV_OFFSET = 0x811c9dc5 | 0;
 
 /**
  * The keys of a dump: normalised key → slot, as a Map would hold them, without
@@ -285,7 +287,7 @@ export class DumpKeys implements ReadonlyMap<string, number> {
   add(ks: number, ke: number, line: number, ls: number): void {
     const text = this.text;
     const swap = keySwaps(text, ks, ke);
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let i = ks; i < ke; i++) h = Math.imul(h ^ normalisedCode(text.charCodeAt(i), swap), 0x01000193);
     const table = this.table;
     const mask = table.length - 1;
@@ -345,7 +347,7 @@ export class DumpKeys implements ReadonlyMap<string, number> {
   }
 
   get(key: string): number | undefined {
-    let h = 0x811c9dc5;
+    let h = FNV_OFFSET;
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
     const table = this.table;
     const mask = table.length - 1;
