@@ -58,9 +58,9 @@ export default defineRule({
             for (const a of treeOf(file, 'sysctl', 'sysctl-dump')!.children) {
               if (a.type !== 'assignment' || a.key.glob) continue;
               const key = a.key.name;
-              const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
               const removed = REMOVED.get(key);
               if (removed && kernelBefore(facts.kernel, removed.since) === false && facts.kernel.known) {
+                const path = key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
                 context.report({ messageId: 'removed', file, node: a.key, data: { key, since: removed.since.replace(/\.0$/, ''), kernel: facts.kernel.value.release, path }, related: evidenceOf(facts.kernel) });
               }
             }

@@ -53,7 +53,18 @@ export interface FelixKey {
  * last value, and the sections' keys are merged in that order, so the last
  * section that sets a key decides it.
  */
-export function felixKeys(tree: FelixRoot): Map<string, FelixKey> {
+export function felixKeys(tree: FelixRoot): ReadonlyMap<string, FelixKey> {
+  // Asked for once per key looked up: made once per tree (a hidden property, not a WeakMap).
+  const known = (tree as { [FELIX_KEYS]?: ReadonlyMap<string, FelixKey> })[FELIX_KEYS];
+  if (known) return known;
+  const keys = felixKeysOf(tree);
+  Object.defineProperty(tree, FELIX_KEYS, { value: keys });
+  return keys;
+}
+
+const FELIX_KEYS = Symbol('felixKeys');
+
+function felixKeysOf(tree: FelixRoot): Map<string, FelixKey> {
   const sections = new Map<string, Map<string, IniPropertyNode>>();
   const all = new Map<string, IniPropertyNode[]>();
   for (const section of tree.children) {

@@ -186,13 +186,15 @@ export function orderHostSysctlFiles(files: SourceFile[], masked: string[] = [],
   const rest: SourceFile[] = [];
   for (const dir of dirs) {
     for (const m of masked) if (m.startsWith(dir) && !byName.has(m.slice(dir.length))) byName.set(m.slice(dir.length), null);
+    const take = (f: SourceFile, hp: string) => {
+      if (!hp.startsWith(dir)) return;
+      const name = hp.slice(dir.length);
+      if (name.includes('/') || !name.endsWith('.conf')) return;
+      if (!byName.has(name)) byName.set(name, f);
+    };
     for (const f of files) {
-      for (const hp of [f.hostPath ?? '', ...(f.linkedFrom ?? [])]) {
-        if (!hp.startsWith(dir)) continue;
-        const name = hp.slice(dir.length);
-        if (name.includes('/') || !name.endsWith('.conf')) continue;
-        if (!byName.has(name)) byName.set(name, f);
-      }
+      take(f, f.hostPath ?? '');
+      if (f.linkedFrom) for (const hp of f.linkedFrom) take(f, hp);
     }
   }
   const placed = new Set([...byName.values()]);
