@@ -130,16 +130,21 @@ export function wholeTextPosition(text: string, last: { line: number; start: num
   return { start: { line: 1, column: 1, offset: 0 }, end: { line: last.line, column: text.length - last.start + 1, offset: text.length } };
 }
 
-/** The index each parser built for its tree, so that the engine does not build another for the same text. */
-const indexOfTree = new WeakMap<object, LineIndex>();
+/**
+ * The index each parser built for its tree, so that the engine does not build
+ * another for the same text: a hidden property of the tree, not a WeakMap (a
+ * young generation collection keeps a WeakMap's entries, so every host's trees
+ * and indexes would live until a full collection).
+ */
+const LINE_INDEX = Symbol('lineIndex');
 
 /** Record the index a tree's positions were computed with. */
 export function rememberLineIndex(tree: object, index: LineIndex): void {
-  indexOfTree.set(tree, index);
+  Object.defineProperty(tree, LINE_INDEX, { value: index, configurable: true });
 }
 
 /** A line index of `text`: the one its parser built for `tree`, if it was built for this text, else a new one. */
 export function lineIndexFor(text: string, tree?: object): LineIndex {
-  const known = tree ? indexOfTree.get(tree) : undefined;
+  const known = tree ? (tree as { [LINE_INDEX]?: LineIndex })[LINE_INDEX] : undefined;
   return known && known.text === text ? known : new LineIndex(text);
 }
