@@ -46,6 +46,8 @@ export interface HostOutcome {
   kernel: string | null;
   /** Facts the repository scope and fleet rules join with (when asked for). */
   summary?: HostSummary;
+  /** The summary as JSON sections (`summarySections`), in its place, from a worker thread. */
+  summarySections?: string[];
   /** The host's position among all hosts of the run (a sharded run's hosts keep theirs, so `merge` restores the order). */
   index?: number;
 }

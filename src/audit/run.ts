@@ -29,7 +29,8 @@ import { lintHost, type HostOutcome } from './host.js';
 import type { HostTask } from './worker.js';
 import { relativeToRoot, shardOf, type Shard } from './shard.js';
 import { ORIGIN } from '../util/position.js';
-import { SpilledHosts } from './spilled-hosts.js';
+import { SpilledHosts, summaryFromSections } from './spilled-hosts.js';
+import type { HostSummary } from '../facts/summary.js';
 
 export type { HostOutcome } from './host.js';
 
@@ -181,8 +182,16 @@ async function audit(options: AuditOptions, cluster: SpilledHosts | undefined): 
     if (!outcome.isHost) return;
     hostCount++;
     outcome.index = index;
+    // From a worker, the summary comes as its spilled text: an object only if the output asks for it (NDJSON).
+    const sections = outcome.summarySections;
+    delete outcome.summarySections;
+    if (sections) {
+      let summary: HostSummary | undefined;
+      Object.defineProperty(outcome, 'summary', { get: () => (summary ??= summaryFromSections(sections)), enumerable: true, configurable: true });
+    }
     options.onHost(outcome);
-    if (outcome.summary) cluster?.add(outcome.summary);
+    if (sections) cluster?.addSections(sections);
+    else if (outcome.summary) cluster?.add(outcome.summary);
     delete outcome.summary;
   };
 

@@ -35,6 +35,29 @@ export type PartsCovered = Exhaustive<Exclude<keyof HostSummary, 'facts' | (type
 
 const SECTIONS = FACT_KEYS.length + PARTS.length;
 
+/** A summary's sections as the file keeps them: each fact and part as JSON, '' for a part the summary has not. */
+export function summarySections(summary: HostSummary): string[] {
+  const texts: string[] = [];
+  for (const k of FACT_KEYS) texts.push(JSON.stringify(summary.facts[k]));
+  for (const k of PARTS) texts.push(summary[k] === undefined ? '' : JSON.stringify(summary[k]));
+  return texts;
+}
+
+/** The summary `summarySections` was given, as JSON gives it back (the same JSON text, key for key). */
+export function summaryFromSections(texts: readonly string[]): HostSummary {
+  const facts = {} as Record<string, unknown>;
+  FACT_KEYS.forEach((k, i) => (facts[k] = JSON.parse(texts[i]!)));
+  const out = {} as Record<string, unknown>;
+  PARTS.forEach((k, i) => {
+    const text = texts[FACT_KEYS.length + i]!;
+    if (k === 'name') {
+      out.name = JSON.parse(text);
+      out.facts = facts;
+    } else if (text !== '') out[k] = JSON.parse(text);
+  });
+  return out as unknown as HostSummary;
+}
+
 export class SpilledHosts implements HostList<HostSummary> {
   private dir: string | undefined;
   private file: string | undefined;
@@ -57,11 +80,14 @@ export class SpilledHosts implements HostList<HostSummary> {
   }
 
   add(summary: HostSummary): void {
+    this.addSections(summarySections(summary));
+  }
+
+  /** Add a summary as `summarySections` gave it (a worker thread makes them: a few strings cross to this thread, not the summary's objects). */
+  addSections(texts: readonly string[]): void {
     if (this.closed) throw new Error('the host summaries were already released');
+    if (texts.length !== SECTIONS) throw new Error(`a host summary has ${SECTIONS} sections, not ${texts.length}`);
     if (this.fd === undefined && this.memory === undefined) this.open();
-    const texts: string[] = [];
-    for (const k of FACT_KEYS) texts.push(JSON.stringify(summary.facts[k]));
-    for (const k of PARTS) texts.push(summary[k] === undefined ? '' : JSON.stringify(summary[k]));
     const bytes = Buffer.from(texts.join(''), 'utf8');
     if (this.offsets.length === this.count) {
       const offsets = new Float64Array(this.offsets.length * 2);

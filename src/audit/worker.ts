@@ -10,6 +10,7 @@ import type { HostRef } from '../engine/load.js';
 import type { Rule } from '../engine/rule.js';
 import type { Severity } from '../types.js';
 import { lintHost, type HostOutcome } from './host.js';
+import { summarySections } from './spilled-hosts.js';
 
 export interface HostTask {
   ref: HostRef;
@@ -104,7 +105,7 @@ export default async function lintHostTask(task: HostTask): Promise<HostOutcome>
   guardExit();
   const fault = simulateFault(task);
   if (fault) await fault;
-  return lintHost(task.ref, {
+  const outcome = await lintHost(task.ref, {
     cwd: task.cwd,
     config: configFor(task),
     rules: rulesFor(task),
@@ -112,4 +113,11 @@ export default async function lintHostTask(task: HostTask): Promise<HostOutcome>
     toolVersion: task.toolVersion,
     summarize: task.summarize,
   });
+  // The summary as the text the main thread spills: made here, in parallel, and a few
+  // strings to copy to the main thread instead of the summary's hundreds of objects.
+  if (outcome.summary) {
+    outcome.summarySections = summarySections(outcome.summary);
+    delete outcome.summary;
+  }
+  return outcome;
 }

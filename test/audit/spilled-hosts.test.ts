@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SpilledHosts } from '../../src/audit/spilled-hosts.js';
+import { SpilledHosts, summaryFromSections, summarySections } from '../../src/audit/spilled-hosts.js';
 import { Config } from '../../src/config/load.js';
 import { loadPaths } from '../../src/engine/load.js';
 import { summarizeHost, type HostSummary } from '../../src/engine/scope.js';
@@ -23,6 +23,33 @@ function summaries(): HostSummary[] {
 
 /** What a summary is as data (the spilled hosts read their parts through getters). */
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('summary sections (what a worker thread sends for a host)', () => {
+  it('give back the summary as the same JSON text, key for key, parts it has not left out', () => {
+    const given = summaries();
+    const sparse: HostSummary = { name: 'bare', facts: given[0]!.facts };
+    for (const s of [...given, sparse]) {
+      const sections = summarySections(s);
+      expect(sections).toHaveLength(9);
+      expect(JSON.stringify(summaryFromSections(sections))).toBe(JSON.stringify(s));
+    }
+    expect(Object.keys(summaryFromSections(summarySections(sparse)))).toEqual(['name', 'facts']);
+  });
+
+  it('are spilled as a summary is', () => {
+    const given = summaries();
+    const a = new SpilledHosts();
+    const b = new SpilledHosts();
+    for (const s of given) {
+      a.add(s);
+      b.addSections(summarySections(s));
+    }
+    expect(plain([...b])).toEqual(plain([...a]));
+    expect(() => b.addSections(['{}'])).toThrow('a host summary has 9 sections, not 1');
+    a.close();
+    b.close();
+  });
+});
 
 describe('SpilledHosts', () => {
   const saved = process.env.TMPDIR;
