@@ -253,8 +253,21 @@ const KEY_END = 3;
 const SWAP = 4; // 1: the key is written with `/` (its normalised form swaps `/` and `.`)
 const HASH = 5;
 const FIELDS = 6;
-/** FNV-1a's offset basis as an int32 (a small integer: the hash stays one in optimised code, never a double). */
-const FNV_OFFSET = 0x811c9dc5 | 0;
+/**
+ * FNV-1a's offset basis as an int32 (a small integer: the hash stays one in
+ * optimised code, never a double), mixed with a seed drawn once per process:
+ * a dump is untrusted, and keys crafted to collide under a known hash would
+ * make every lookup walk them all (quadratic time). With the seed unknown
+ * when the file was written, they collide only by chance.
+ */
+const FNV_OFFSET = (0x811c9dc5 ^ Math.floor(Math.random() * 0x100000000)) | 0;
+
+/** A table position from a hash: every bit of the hash (and so of the seed) reaches the low bits the mask keeps (murmur3's finaliser). */
+function spread(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
 /**
  * The keys of a dump: normalised key → slot, as a Map would hold them, without
@@ -292,7 +305,7 @@ export class DumpKeys implements ReadonlyMap<string, number> {
     const table = this.table;
     const mask = table.length - 1;
     const data = this.data;
-    for (let t = h & mask; ; t = (t + 1) & mask) {
+    for (let t = spread(h) & mask; ; t = (t + 1) & mask) {
       const entry = table[t]!;
       if (entry === 0) break;
       const b = (entry - 1) * FIELDS;
@@ -323,7 +336,7 @@ export class DumpKeys implements ReadonlyMap<string, number> {
   private place(slot: number, h: number): void {
     const table = this.table;
     const mask = table.length - 1;
-    let t = h & mask;
+    let t = spread(h) & mask;
     while (table[t] !== 0) t = (t + 1) & mask;
     table[t] = slot + 1;
   }
@@ -353,7 +366,7 @@ export class DumpKeys implements ReadonlyMap<string, number> {
     const mask = table.length - 1;
     const data = this.data;
     const text = this.text;
-    for (let t = h & mask; ; t = (t + 1) & mask) {
+    for (let t = spread(h) & mask; ; t = (t + 1) & mask) {
       const entry = table[t]!;
       if (entry === 0) return undefined;
       const b = (entry - 1) * FIELDS;
