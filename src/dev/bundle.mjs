@@ -110,9 +110,23 @@ function lazyImports(source, file) {
   return out;
 }
 
+/**
+ * picocolors decides at load whether *its default* colours are on, reading
+ * `process.stdout.isTTY`: that makes Node's stdout stream and loads its stream
+ * modules, which bin/hostlint otherwise spares a run whose output is not a
+ * terminal. hostlint never uses that default (it calls `createColors(color)`
+ * with the colour src/cli decided), so the bundle's copy does not look.
+ */
+const PICOCOLORS_TTY = '((p.stdout || {}).isTTY && env.TERM !== "dumb")';
+function picocolorsWithoutStdout(source, file) {
+  if (!source.includes(PICOCOLORS_TTY)) throw new Error(`bundle: ${file} no longer has \`${PICOCOLORS_TTY}\`: see picocolorsWithoutStdout`);
+  return source.replace(PICOCOLORS_TTY, 'false /* hostlint: the default colours are never used */');
+}
+
 const distUrlPlugin = {
   name: 'hostlint-dist-urls',
   setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]picocolors[\\/]picocolors\.js$/ }, (args) => ({ contents: picocolorsWithoutStdout(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
     // Each module of the build keeps the URL of its unbundled file (`__filename` is the bundle's).
     build.onLoad({ filter: /[\\/]dist[\\/](src|rules)[\\/].*\.js$/ }, (args) => {
       if (path.resolve(args.path) === precompiledModule) return { contents: validators, loader: 'js', resolveDir: path.dirname(args.path) };
