@@ -153,6 +153,7 @@ const result = await esbuild.build({
   platform: 'node',
   // CommonJS, so that bin/hostlint can compile it with a V8 code cache (Node 20 has none for ES modules).
   format: 'cjs',
+  charset: 'ascii',
   target: 'node20',
   external: ['tinypool'],
   // jsonc-parser's `main` is a UMD build whose `require`s a bundler cannot follow; its ES module build is the same code.
@@ -167,8 +168,13 @@ const result = await esbuild.build({
 });
 if (process.argv.includes('--analyze')) console.log(await esbuild.analyzeMetafile(result.metafile));
 // The bundle's id, on its first line: the SHA-256 of its code (the code cache is stamped with it).
+// Then the code, already inside the CommonJS wrapper bin/load-bundle.cjs compiles (so that it
+// compiles the file as read, without making a second 1 MB string), all ASCII (esbuild escapes
+// the rest), so that it reads the file as Latin-1, without decoding UTF-8.
 const code = readFileSync(outfile, 'utf8');
-writeFileSync(outfile, `// hostlint-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+if (Buffer.byteLength(code, 'utf8') !== code.length) throw new Error('bundle: dist/hostlint.cjs is not all ASCII (bin/load-bundle.cjs reads it as Latin-1)');
+const { BUNDLE_WRAPPER, BUNDLE_WRAPPER_END } = createRequire(import.meta.url)(path.join(root, 'bin/load-bundle.cjs'));
+writeFileSync(outfile, `// hostlint-bundle ${createHash('sha256').update(code).digest('hex')}\n${BUNDLE_WRAPPER}${code}${BUNDLE_WRAPPER_END}`);
 
 /**
  * The code cache: the bundle compiled by V8 after the runs below in this

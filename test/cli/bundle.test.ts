@@ -39,8 +39,11 @@ async function run(main: Main, argv: string[], cwd: string): Promise<{ code: num
 describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
   it('is built, with a code cache stamped with its id, which V8 takes', () => {
     expect(existsSync(BUNDLE)).toBe(true);
-    const id = /^\/\/ hostlint-bundle ([0-9a-f]{64})\n/.exec(readFileSync(BUNDLE, 'utf8'))?.[1];
+    const text = readFileSync(BUNDLE, 'utf8');
+    const id = /^\/\/ hostlint-bundle ([0-9a-f]{64})\n\(function \(exports, require, module, __filename, __dirname, __hostlintImport\) \{/.exec(text)?.[1];
     expect(id).toBeDefined();
+    // All ASCII: bin/load-bundle.cjs reads it as Latin-1.
+    expect(Buffer.byteLength(text, 'utf8')).toBe(text.length);
     expect(readFileSync(`${BUNDLE}.cache`).subarray(0, 64).toString('latin1')).toBe(id);
     // In a plain `node`, as bin/hostlint runs it.
     const script = `process.stdout.write(String(require(${JSON.stringify(path.join(REPO, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(BUNDLE)}).cached))`;
