@@ -144,6 +144,19 @@ const distUrlPlugin = {
   },
 };
 
+/**
+ * esbuild gives every module that imports one of Node's modules by default or
+ * as a namespace (`import path from 'node:path'`) its own copy of it
+ * (`__toESM`: an object with a getter per export, some hundred for `fs` or
+ * `process`), at load, for some thirty modules. They are alike, and nothing
+ * writes to them: the bundle makes each once (`__hostlintNode`), on first use.
+ */
+function nodeModulesOnce(code) {
+  if (code.startsWith('"use strict"') || code.startsWith("'use strict'")) throw new Error('bundle: the bundle starts with a directive (see nodeModulesOnce)');
+  const helper = 'var __hostlintNodeModules = new Map();\nfunction __hostlintNode(id) {\n  let m = __hostlintNodeModules.get(id);\n  if (!m) __hostlintNodeModules.set(id, (m = __toESM(require(id), 1)));\n  return m;\n}\n';
+  return helper + code.replace(/\b__toESM\(require\(("node:[\w/]+")\),\s*1\)/g, '__hostlintNode($1)');
+}
+
 rmSync(cacheFile, { force: true });
 const result = await esbuild.build({
   // The CLI, and the audit's worker task (bin/audit-worker.cjs runs it from this bundle).
@@ -171,7 +184,7 @@ if (process.argv.includes('--analyze')) console.log(await esbuild.analyzeMetafil
 // Then the code, already inside the CommonJS wrapper bin/load-bundle.cjs compiles (so that it
 // compiles the file as read, without making a second 1 MB string), all ASCII (esbuild escapes
 // the rest), so that it reads the file as Latin-1, without decoding UTF-8.
-const code = readFileSync(outfile, 'utf8');
+const code = nodeModulesOnce(readFileSync(outfile, 'utf8'));
 if (Buffer.byteLength(code, 'utf8') !== code.length) throw new Error('bundle: dist/hostlint.cjs is not all ASCII (bin/load-bundle.cjs reads it as Latin-1)');
 const { BUNDLE_WRAPPER, BUNDLE_WRAPPER_END } = createRequire(import.meta.url)(path.join(root, 'bin/load-bundle.cjs'));
 writeFileSync(outfile, `// hostlint-bundle ${createHash('sha256').update(code).digest('hex')}\n${BUNDLE_WRAPPER}${code}${BUNDLE_WRAPPER_END}`);
