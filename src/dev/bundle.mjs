@@ -145,16 +145,26 @@ const distUrlPlugin = {
 };
 
 /**
- * esbuild gives every module that imports one of Node's modules by default or
- * as a namespace (`import path from 'node:path'`) its own copy of it
- * (`__toESM`: an object with a getter per export, some hundred for `fs` or
- * `process`), at load, for some thirty modules. They are alike, and nothing
- * writes to them: the bundle makes each once (`__hostlintNode`), on first use.
+ * esbuild gives every module that imports one of Node's modules or a CommonJS
+ * package by default or as a namespace (`import path from 'node:path'`,
+ * `import semver from 'semver'`) its own copy of it (`__toESM`: an object
+ * with a getter per export, some hundred for `fs` or `process`), at load, for
+ * some forty modules. They are alike, and nothing writes to them: the bundle
+ * makes each once (`__hostlintNode`, `__hostlintPackage`), on first use.
  */
 function nodeModulesOnce(code) {
   if (code.startsWith('"use strict"') || code.startsWith("'use strict'")) throw new Error('bundle: the bundle starts with a directive (see nodeModulesOnce)');
-  const helper = 'var __hostlintNodeModules = new Map();\nfunction __hostlintNode(id) {\n  let m = __hostlintNodeModules.get(id);\n  if (!m) __hostlintNodeModules.set(id, (m = __toESM(require(id), 1)));\n  return m;\n}\n';
-  return helper + code.replace(/\b__toESM\(require\(("node:[\w/]+")\),\s*1\)/g, '__hostlintNode($1)');
+  const helper =
+    'var __hostlintModules = new Map();\n' +
+    'function __hostlintNode(id) {\n  let m = __hostlintModules.get(id);\n  if (!m) __hostlintModules.set(id, (m = __toESM(require(id), 1)));\n  return m;\n}\n' +
+    'function __hostlintPackage(load) {\n  let m = __hostlintModules.get(load);\n  if (!m) __hostlintModules.set(load, (m = __toESM(load(), 1)));\n  return m;\n}\n';
+  return (
+    helper +
+    code
+      .replace(/\b__toESM\(require\(("node:[\w/]+")\),\s*1\)/g, '__hostlintNode($1)')
+      // esbuild's `require_<name>()` of a bundled CommonJS module returns the same `module.exports` every time.
+      .replace(/\b__toESM\((require_\w+)\(\),\s*1\)/g, '__hostlintPackage($1)')
+  );
 }
 
 rmSync(cacheFile, { force: true });
