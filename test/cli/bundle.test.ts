@@ -89,7 +89,7 @@ describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([b.status, b.stdout, b.stderr]);
   });
 
-  it('loads no Node module a lint of named files does not use (crypto, child_process, readline, worker_threads, fs/promises)', () => {
+  it('loads no Node module a lint of named files does not use (crypto, child_process, readline, worker_threads, fs/promises, os)', () => {
     const dir = writeTree({
       '.hostlint.yaml': 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n',
       'sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.ip_forward = 0\n',
@@ -110,7 +110,7 @@ describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
       expect(r.stderr).toBe('');
       return JSON.parse(r.stdout) as { code: number; added: string[]; out: string };
     };
-    const heavy = ['crypto', 'child_process', 'readline', 'worker_threads', 'fs/promises'];
+    const heavy = ['crypto', 'child_process', 'readline', 'worker_threads', 'fs/promises', 'os'];
     const named = loads(['--format', 'json', 'sysctl.conf', 'resolv.conf', 'calico.yaml']);
     expect(named.code).toBe(1);
     const results = (JSON.parse(named.out) as { results: Array<{ ruleId: string; fingerprint: string }> }).results;
