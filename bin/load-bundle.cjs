@@ -16,6 +16,13 @@ const vm = require('node:vm');
 /** The bundle's first line: this, then its id (64 hex digits). The cache file starts with the same id. */
 const ID_LINE = '// hostlint-bundle ';
 const ID_LENGTH = 64;
+/**
+ * A CommonJS module's wrapper, plus the bundle's `import()` of what it leaves
+ * outside (tinypool for `hostlint audit`, Node's modules): this module's, since
+ * a script compiled from a code cache has no working `import()` on Node 20.
+ */
+const BUNDLE_WRAPPER = '(function (exports, require, module, __filename, __dirname, __hostlintImport) {';
+const BUNDLE_WRAPPER_END = '\n})';
 
 /**
  * Compile and run the bundle as a CommonJS module. `produceCache`: ignore the
@@ -23,7 +30,8 @@ const ID_LENGTH = 64;
  * compiled so far (call it after a representative run).
  */
 function loadBundle(file, { produceCache = false } = {}) {
-  const source = readFileSync(file, 'utf8');
+  // Latin-1: the bundle is ASCII (src/dev/bundle.mjs checks), and that is the cheaper read.
+  let source = readFileSync(file, 'latin1');
   const id = source.startsWith(ID_LINE) ? source.slice(ID_LINE.length, ID_LINE.length + ID_LENGTH) : undefined;
   let cachedData;
   if (!produceCache && id) {
@@ -34,11 +42,9 @@ function loadBundle(file, { produceCache = false } = {}) {
       // No cache: compile.
     }
   }
-  // A CommonJS module's wrapper, plus the bundle's `import()` of what it leaves
-  // outside (tinypool for `hostlint audit`, Node's modules): this module's, since
-  // a script compiled from a code cache has no working `import()` on Node 20.
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __hostlintImport) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  // A bundle with its id line has its code inside BUNDLE_WRAPPER already; another file is wrapped here.
+  if (!id) source = `${BUNDLE_WRAPPER}${readFileSync(file, 'utf8')}${BUNDLE_WRAPPER_END}`;
+  const script = new vm.Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), (specifier) => import(specifier));
   return {
@@ -54,4 +60,4 @@ function loadBundle(file, { produceCache = false } = {}) {
   };
 }
 
-module.exports = { loadBundle };
+module.exports = { loadBundle, BUNDLE_WRAPPER, BUNDLE_WRAPPER_END };

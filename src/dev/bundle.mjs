@@ -29,7 +29,7 @@
  * bin/hostlint then runs the unbundled build, slower to start but the same.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -110,9 +110,23 @@ function lazyImports(source, file) {
   return out;
 }
 
+/**
+ * picocolors decides at load whether *its default* colours are on, reading
+ * `process.stdout.isTTY`: that makes Node's stdout stream and loads its stream
+ * modules, which bin/hostlint otherwise spares a run whose output is not a
+ * terminal. hostlint never uses that default (it calls `createColors(color)`
+ * with the colour src/cli decided), so the bundle's copy does not look.
+ */
+const PICOCOLORS_TTY = '((p.stdout || {}).isTTY && env.TERM !== "dumb")';
+function picocolorsWithoutStdout(source, file) {
+  if (!source.includes(PICOCOLORS_TTY)) throw new Error(`bundle: ${file} no longer has \`${PICOCOLORS_TTY}\`: see picocolorsWithoutStdout`);
+  return source.replace(PICOCOLORS_TTY, 'false /* hostlint: the default colours are never used */');
+}
+
 const distUrlPlugin = {
   name: 'hostlint-dist-urls',
   setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]picocolors[\\/]picocolors\.js$/ }, (args) => ({ contents: picocolorsWithoutStdout(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
     // Each module of the build keeps the URL of its unbundled file (`__filename` is the bundle's).
     build.onLoad({ filter: /[\\/]dist[\\/](src|rules)[\\/].*\.js$/ }, (args) => {
       if (path.resolve(args.path) === precompiledModule) return { contents: validators, loader: 'js', resolveDir: path.dirname(args.path) };
@@ -130,6 +144,29 @@ const distUrlPlugin = {
   },
 };
 
+/**
+ * esbuild gives every module that imports one of Node's modules or a CommonJS
+ * package by default or as a namespace (`import path from 'node:path'`,
+ * `import semver from 'semver'`) its own copy of it (`__toESM`: an object
+ * with a getter per export, some hundred for `fs` or `process`), at load, for
+ * some forty modules. They are alike, and nothing writes to them: the bundle
+ * makes each once (`__hostlintNode`, `__hostlintPackage`), on first use.
+ */
+function nodeModulesOnce(code) {
+  if (code.startsWith('"use strict"') || code.startsWith("'use strict'")) throw new Error('bundle: the bundle starts with a directive (see nodeModulesOnce)');
+  const helper =
+    'var __hostlintModules = new Map();\n' +
+    'function __hostlintNode(id) {\n  let m = __hostlintModules.get(id);\n  if (!m) __hostlintModules.set(id, (m = __toESM(require(id), 1)));\n  return m;\n}\n' +
+    'function __hostlintPackage(load) {\n  let m = __hostlintModules.get(load);\n  if (!m) __hostlintModules.set(load, (m = __toESM(load(), 1)));\n  return m;\n}\n';
+  return (
+    helper +
+    code
+      .replace(/\b__toESM\(require\(("node:[\w/]+")\),\s*1\)/g, '__hostlintNode($1)')
+      // esbuild's `require_<name>()` of a bundled CommonJS module returns the same `module.exports` every time.
+      .replace(/\b__toESM\((require_\w+)\(\),\s*1\)/g, '__hostlintPackage($1)')
+  );
+}
+
 rmSync(cacheFile, { force: true });
 const result = await esbuild.build({
   // The CLI, and the audit's worker task (bin/audit-worker.cjs runs it from this bundle).
@@ -139,6 +176,7 @@ const result = await esbuild.build({
   platform: 'node',
   // CommonJS, so that bin/hostlint can compile it with a V8 code cache (Node 20 has none for ES modules).
   format: 'cjs',
+  charset: 'ascii',
   target: 'node20',
   external: ['tinypool'],
   // jsonc-parser's `main` is a UMD build whose `require`s a bundler cannot follow; its ES module build is the same code.
@@ -153,26 +191,63 @@ const result = await esbuild.build({
 });
 if (process.argv.includes('--analyze')) console.log(await esbuild.analyzeMetafile(result.metafile));
 // The bundle's id, on its first line: the SHA-256 of its code (the code cache is stamped with it).
-const code = readFileSync(outfile, 'utf8');
-writeFileSync(outfile, `// hostlint-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
+// Then the code, already inside the CommonJS wrapper bin/load-bundle.cjs compiles (so that it
+// compiles the file as read, without making a second 1 MB string), all ASCII (esbuild escapes
+// the rest), so that it reads the file as Latin-1, without decoding UTF-8.
+const code = nodeModulesOnce(readFileSync(outfile, 'utf8'));
+if (Buffer.byteLength(code, 'utf8') !== code.length) throw new Error('bundle: dist/hostlint.cjs is not all ASCII (bin/load-bundle.cjs reads it as Latin-1)');
+const { BUNDLE_WRAPPER, BUNDLE_WRAPPER_END } = createRequire(import.meta.url)(path.join(root, 'bin/load-bundle.cjs'));
+writeFileSync(outfile, `// hostlint-bundle ${createHash('sha256').update(code).digest('hex')}\n${BUNDLE_WRAPPER}${code}${BUNDLE_WRAPPER_END}`);
 
 /**
- * The code cache: the bundle compiled by V8 after linting the repository's
- * examples in this process (so that the functions a run needs are compiled
- * too), stamped with the bundle's id. bin/hostlint uses it only for the same
- * bundle; V8 itself refuses it on another Node version.
+ * The code cache: the bundle compiled by V8 after the runs below in this
+ * process (so that the functions a run needs are compiled too), stamped with
+ * the bundle's id. bin/hostlint uses it only for the same bundle; V8 itself
+ * refuses it on another Node version.
+ *
+ * What it is trained on is a trade: every function in the cache is
+ * deserialised by every run (the cache's size is most of what loading the
+ * bundle costs), one left out is compiled by the runs that call it. So the
+ * runs are the typical ones: a pre-commit hook's commit of named files (a
+ * sysctl.d drop-in, a sysctl.conf, a resolv.conf, a CNI conflist and a
+ * Calico operator manifest, with a `.hostlint.yaml`), then a directory, the
+ * incident example, as JSON, with a rule's options, then an audit of the
+ * example fleet (snapshots, an sosreport, an archive) on this thread. Not a
+ * lint of the fleet examples as well: that made the cache 10% larger again
+ * and a commit slower (issue 15: measured with valgrind's instruction counts
+ * and interleaved wall times; without the audit, the commit was 2-3% faster
+ * still but `audit --concurrency 1` 4-6% slower).
  */
+const TRAINING_COMMIT = [
+  ['node/etc/sysctl.d/10-network-security.conf', 'corpus/sysctl/kind_10-network-security.conf'],
+  ['node/etc/sysctl.conf', 'corpus/sysctl/amazon-eks-ami_al2-sysctl.conf'],
+  ['node/etc/resolv.conf', 'corpus/resolv/glibc_tst-resolv-res_init_option-values-multiple-servers.conf'],
+  ['node/etc/cni/net.d/10-calico.conflist', 'rules/cni-conflist-shadowed/valid-single-with-backups/node06/etc/cni/net.d/10-calico.conflist'],
+  ['cluster/calico/custom-resources.yaml', 'corpus/calico/projectcalico-calico_v3.24.0-custom-resources.yaml'],
+];
 const { loadBundle } = createRequire(import.meta.url)(path.join(root, 'bin/load-bundle.cjs'));
 const loaded = loadBundle(outfile, { produceCache: true });
-const examples = path.join(root, 'fixtures/examples');
-if (existsSync(examples)) {
+const fixtures = path.join(root, 'fixtures');
+const incident = path.join(fixtures, 'examples/incident');
+if (existsSync(incident) && TRAINING_COMMIT.every(([, from]) => existsSync(path.join(fixtures, from)))) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'hostlint-bundle-'));
   try {
-    const config = path.join(work, '.hostlint.yaml');
+    const commit = path.join(work, 'commit');
+    for (const [rel, from] of TRAINING_COMMIT) {
+      mkdirSync(path.dirname(path.join(commit, rel)), { recursive: true });
+      copyFileSync(path.join(fixtures, from), path.join(commit, rel));
+    }
+    writeFileSync(path.join(commit, '.hostlint.yaml'), 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n  physicalMtu: 1500\n');
+    const config = path.join(work, 'hostlint.yaml');
     writeFileSync(config, 'facts:\n  kernel: 5.15.0-91-generic\n  physicalMtu: 1500\nrules:\n  k8s-search-limits: [warn, {}]\n');
+    const runs = [
+      { cwd: commit, args: TRAINING_COMMIT.map(([rel]) => rel) },
+      { cwd: root, args: ['--config', config, '--format', 'json', incident] },
+      { cwd: path.join(fixtures, 'examples'), args: ['audit', '--concurrency', '1', '--format', 'json', 'fleet'] },
+    ];
     let errors = '';
-    const io = { stdout: () => {}, stderr: (s) => (errors += s), stdin: async () => '', cwd: root, isTTY: false, env: {} };
-    for (const args of [['--config', config, examples], ['--format', 'json', examples]]) {
+    for (const { cwd, args } of runs) {
+      const io = { stdout: () => {}, stderr: (s) => (errors += s), stdin: async () => '', cwd, isTTY: false, env: {} };
       const code = await loaded.main(args, io);
       if (code === 2) throw new Error(`bundle: the bundled CLI failed on ${args.join(' ')}: ${errors}`);
     }

@@ -9,7 +9,7 @@
  * (bin/hostlint then runs dist/src), and these tests are skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,8 +39,11 @@ async function run(main: Main, argv: string[], cwd: string): Promise<{ code: num
 describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
   it('is built, with a code cache stamped with its id, which V8 takes', () => {
     expect(existsSync(BUNDLE)).toBe(true);
-    const id = /^\/\/ hostlint-bundle ([0-9a-f]{64})\n/.exec(readFileSync(BUNDLE, 'utf8'))?.[1];
+    const text = readFileSync(BUNDLE, 'utf8');
+    const id = /^\/\/ hostlint-bundle ([0-9a-f]{64})\n\(function \(exports, require, module, __filename, __dirname, __hostlintImport\) \{/.exec(text)?.[1];
     expect(id).toBeDefined();
+    // All ASCII: bin/load-bundle.cjs reads it as Latin-1.
+    expect(Buffer.byteLength(text, 'utf8')).toBe(text.length);
     expect(readFileSync(`${BUNDLE}.cache`).subarray(0, 64).toString('latin1')).toBe(id);
     // In a plain `node`, as bin/hostlint runs it.
     const script = `process.stdout.write(String(require(${JSON.stringify(path.join(REPO, 'bin', 'load-bundle.cjs'))}).loadBundle(${JSON.stringify(BUNDLE)}).cached))`;
@@ -86,7 +89,7 @@ describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([b.status, b.stdout, b.stderr]);
   });
 
-  it('loads no Node module a lint of named files does not use (crypto, child_process, readline, worker_threads, fs/promises)', () => {
+  it('loads no Node module a lint of named files does not use (crypto, child_process, readline, worker_threads, fs/promises, os)', () => {
     const dir = writeTree({
       '.hostlint.yaml': 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n',
       'sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.ip_forward = 0\n',
@@ -107,7 +110,7 @@ describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
       expect(r.stderr).toBe('');
       return JSON.parse(r.stdout) as { code: number; added: string[]; out: string };
     };
-    const heavy = ['crypto', 'child_process', 'readline', 'worker_threads', 'fs/promises'];
+    const heavy = ['crypto', 'child_process', 'readline', 'worker_threads', 'fs/promises', 'os'];
     const named = loads(['--format', 'json', 'sysctl.conf', 'resolv.conf', 'calico.yaml']);
     expect(named.code).toBe(1);
     const results = (JSON.parse(named.out) as { results: Array<{ ruleId: string; fingerprint: string }> }).results;
@@ -116,6 +119,58 @@ describe.skipIf(!built() || !esbuildInstalled)('the bundled CLI', () => {
     expect(named.added.filter((m) => heavy.includes(m))).toEqual([]);
     // The probe sees them: walking a directory loads globby, and with it child_process.
     expect(loads(['--format', 'json', '.']).added).toContain('child_process');
+  });
+
+  it('writes a report that is not for a terminal (pipe, file, /dev/null) without making Node\'s stdout stream', () => {
+    const dir = writeTree({
+      '.hostlint.yaml': 'facts:\n  kernel: 5.15.0-91-generic\n  kubernetesNode: true\n',
+      'sysctl.conf': 'net.ipv4.tcp_tw_recycle = 1\nnet.ipv4.ip_forward = 0\n',
+      'resolv.conf': 'nameserver 127.0.0.53\nsearch a b c d e f g\n',
+    });
+    // Preloaded into bin/hostlint: at exit, the Node modules loaded after it, into HOSTLINT_TEST_LOADS.
+    writeFileSync(
+      path.join(dir, 'probe.cjs'),
+      `const before = new Set(process.moduleLoadList);
+      process.on('exit', () => require('node:fs').writeFileSync(process.env.HOSTLINT_TEST_LOADS, JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m)))));`,
+    );
+    const loadsFile = path.join(dir, 'loads.json');
+    const env = { ...process.env, HOSTLINT_TEST_LOADS: loadsFile };
+    delete env.NO_COLOR;
+    delete env.FORCE_COLOR;
+    const run = (args: string[], stdout: 'pipe' | number) => {
+      const r = spawnSync(process.execPath, ['--require', path.join(dir, 'probe.cjs'), path.join(REPO, 'bin', 'hostlint'), ...args], { cwd: dir, encoding: 'utf8', env, stdio: ['ignore', stdout, 'pipe'] });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr, loads: JSON.parse(readFileSync(loadsFile, 'utf8')) as string[] };
+    };
+    const streams = (loads: string[]) => loads.filter((m) => /^NativeModule (stream|internal\/streams\/|internal\/fs\/sync_write_stream|net$|tty$)/.test(m));
+    const args = ['sysctl.conf', 'resolv.conf'];
+    // The report, as the unbundled build writes it (stylish, no colour: not a terminal).
+    const expected = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(path.join(REPO, 'dist', 'src', 'cli', 'main.js'))}).then(({ main }) => { let out = ''; return main(${JSON.stringify(args)}, { stdout: (s) => (out += s), stderr: () => {}, stdin: async () => '', cwd: process.cwd(), isTTY: false, env: {} }).then((code) => process.stdout.write(JSON.stringify({ code, out }))); })`], { cwd: dir, encoding: 'utf8' });
+    const { code, out } = JSON.parse(expected.stdout) as { code: number; out: string };
+    expect(code).toBe(1);
+    expect(out).toContain('sysctl-removed-key');
+    const piped = run(args, 'pipe');
+    expect([piped.status, piped.stdout, piped.stderr]).toEqual([1, out, '']);
+    expect(streams(piped.loads)).toEqual([]);
+    const file = path.join(dir, 'report.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const toFile = run(args, fd);
+      expect([toFile.status, toFile.stderr]).toEqual([1, '']);
+      expect(streams(toFile.loads)).toEqual([]);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(out);
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      const r = run(args, devNull);
+      expect([r.status, r.stderr]).toEqual([1, '']);
+      expect(streams(r.loads)).toEqual([]);
+    } finally {
+      closeSync(devNull);
+    }
+    // The probe sees them: a run that writes to standard error makes its stream.
+    expect(streams(run(['--format', 'bogus', 'sysctl.conf'], 'pipe').loads)).not.toEqual([]);
   });
 
   it('exits 2, not 0 or 1, when it cannot start', () => {
