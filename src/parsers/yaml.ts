@@ -246,9 +246,19 @@ export function documentStarts(text: string): number[] | undefined {
       started = true;
     }
     pos = eol + 1;
+    if (started && !ended && pos < n) {
+      // Inside a document only a line that starts with `-`, `.` or `%` can
+      // change anything: go to the next one with the native search.
+      MARKER_LINE.lastIndex = eol;
+      if (!MARKER_LINE.test(text)) break;
+      pos = MARKER_LINE.lastIndex - 1;
+    }
   }
   return starts;
 }
+
+/** A line that starts with `-`, `.` or `%` (searched from the line break before it). */
+const MARKER_LINE = /\n[-.%]/g;
 
 /** Whether text[from, to) is blanks, or blanks and a comment. */
 function isTrivia(text: string, from: number, to: number): boolean {
@@ -306,8 +316,7 @@ export function readHeader(text: string, from: number, to: number): KubeDocument
       if (!isTrivia(text, close, eol)) return undefined;
       continue;
     }
-    let indent = s;
-    while (indent < eol && text.charCodeAt(indent) === 32) indent++;
+    const indent = Math.min(spacesEnd(text, s), eol);
     const c = text.charCodeAt(indent);
     const blank = indent === eol || c === 13 || ((c === 9 || c === 13) && isTrivia(text, indent, eol));
     if (open) {
@@ -435,7 +444,12 @@ function readLine(text: string, s: number, at: number, eol: number): { open?: { 
     if (key) return { open: { kind: 'plain', col } };
     // A plain key (its value after `: `), else a plain scalar.
     let j = i;
-    while (j < eol) {
+    for (;;) {
+      // The next `:` or `#` of the line (the characters between change nothing), found natively.
+      NOT_COLON_HASH.lastIndex = j;
+      NOT_COLON_HASH.test(text);
+      j = NOT_COLON_HASH.lastIndex;
+      if (j >= eol) break;
       const d = text.charCodeAt(j);
       if (d === 58 && (j + 1 >= eol || text.charCodeAt(j + 1) === 32 || text.charCodeAt(j + 1) === 13)) break;
       if (d === 35 && text.charCodeAt(j - 1) === 32) return { open: { kind: 'plain', col } };
@@ -451,7 +465,13 @@ function readLine(text: string, s: number, at: number, eol: number): { open?: { 
 
 /** Offset just past the quote that closes a quoted scalar (`quote`: its character code), searching text[from, eol); -1 when it does not close there. */
 function quoteClose(text: string, from: number, eol: number, quote: number): number {
+  // Only quotes (and, double-quoted, backslashes) matter: the native search goes from one to the next.
+  const skip = quote === 39 ? NOT_SINGLE_QUOTE : NOT_DOUBLE_QUOTE_BACKSLASH;
   for (let i = from; i < eol; i++) {
+    skip.lastIndex = i;
+    skip.test(text);
+    i = skip.lastIndex;
+    if (i >= eol) return -1;
     const c = text.charCodeAt(i);
     if (quote === 39) {
       if (c === 39) {
@@ -462,6 +482,22 @@ function quoteClose(text: string, from: number, eol: number, quote: number): num
     else if (c === 34) return i + 1;
   }
   return -1;
+}
+
+/*
+ * Sticky searches that stop at a line break too, so that none goes past the
+ * line it starts on (each line is searched once, whatever the file holds).
+ */
+const SPACES = / */y;
+const NOT_COLON_HASH = /[^:#\n]*/y;
+const NOT_SINGLE_QUOTE = /[^'\n]*/y;
+const NOT_DOUBLE_QUOTE_BACKSLASH = /[^"\\\n]*/y;
+
+/** Offset of the first character from `at` on that is not a space. */
+function spacesEnd(text: string, at: number): number {
+  SPACES.lastIndex = at;
+  SPACES.test(text);
+  return SPACES.lastIndex;
 }
 
 const isKeyStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
