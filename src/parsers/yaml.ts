@@ -35,6 +35,7 @@ import type {
   SequenceNode,
 } from '../types.js';
 import { LineIndex, rememberLineIndex } from './line-index.js';
+import { fastKubeDocument, type FastDocument } from './yaml-fast.js';
 
 const MAX_ALIAS_COUNT = 100;
 /**
@@ -134,6 +135,13 @@ export interface KubeParseOptions {
 }
 
 /**
+ * Whether selected documents are first tried with the fast path of
+ * yaml-fast.ts (off only in the tests that compare it with the `yaml`
+ * package's path).
+ */
+export const kubeFastPath = { enabled: true };
+
+/**
  * Parse only the documents `parseDocument` asks for, each run of consecutive
  * needed documents as one stream, with positions in the whole file. False
  * (and nothing added) when the file must be parsed as a whole after all.
@@ -149,9 +157,22 @@ function selective(
 ): boolean {
   const ends = [...starts.slice(1), text.length];
   const directive = directiveOffsets(text);
+  /** The start of the run of consecutive documents to parse, and (while every one of them has been) their fast-path parses. */
   let from = -1;
+  let fast: Array<{ start: number; doc: FastDocument }> | undefined;
   const parse = (to: number): boolean => {
     if (from < 0) return true;
+    if (fast) {
+      // The whole run took the fast path (else it is parsed as one stream, as before).
+      for (const { start, doc: { body, comments: own } } of fast) {
+        const doc: DocumentNode = { type: 'document', index: documents.length, body, children: [body], position: index.position(start, body.position.end.offset!) };
+        setKind(doc, body);
+        documents.push(doc);
+        for (const c of own) comments.push(c);
+      }
+      from = -1;
+      return true;
+    }
     const part = from === 0 && to === text.length ? text : text.slice(from, to);
     const base = from;
     const points: Points = base === 0 ? index : { point: (o) => index.point(o + base), position: (s, e) => index.position(s + base, e + base) };
@@ -165,7 +186,15 @@ function selective(
     const end = ends[i]!;
     const header = hasOffsetWithin(directive, start, end) ? undefined : readHeader(text, start, end);
     if (!header || header.kind.endsWith('List') || parseDocument(header)) {
-      if (from < 0) from = start;
+      if (from < 0) {
+        from = start;
+        fast = kubeFastPath.enabled ? [] : undefined;
+      }
+      if (fast) {
+        const doc = header && !header.kind.endsWith('List') ? fastKubeDocument(text, start, end, index) : undefined;
+        if (doc) fast.push({ start, doc });
+        else fast = undefined;
+      }
       continue;
     }
     if (!parse(start)) return restart(documents, comments, problems);
@@ -1047,14 +1076,7 @@ class Converter {
       children: body ? [body] : [],
       position: this.index.position(start, end),
     };
-    if (body && body.type === 'mapping') {
-      const kind = lastScalar(body, 'kind');
-      const apiVersion = lastScalar(body, 'apiVersion');
-      if (typeof kind === 'string' && typeof apiVersion === 'string') {
-        node.kind = kind;
-        node.apiVersion = apiVersion;
-      }
-    }
+    if (body && body.type === 'mapping') setKind(node, body);
     return node;
   }
 
@@ -1252,6 +1274,16 @@ function jsValue(v: unknown, source: string): ScalarNode['value'] {
   if (v === undefined) return null;
   if (v instanceof Date) return source;
   return source;
+}
+
+/** A document's `kind` and `apiVersion`, where its body has both as strings. */
+function setKind(node: DocumentNode, body: MappingNode): void {
+  const kind = lastScalar(body, 'kind');
+  const apiVersion = lastScalar(body, 'apiVersion');
+  if (typeof kind === 'string' && typeof apiVersion === 'string') {
+    node.kind = kind;
+    node.apiVersion = apiVersion;
+  }
 }
 
 function lastScalar(map: MappingNode, key: string): ScalarNode['value'] | undefined {
