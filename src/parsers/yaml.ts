@@ -35,6 +35,7 @@ import type {
   SequenceNode,
 } from '../types.js';
 import { LineIndex, rememberLineIndex } from './line-index.js';
+import { fastKubeDocument, type FastDocument } from './yaml-fast.js';
 
 const MAX_ALIAS_COUNT = 100;
 /**
@@ -134,6 +135,13 @@ export interface KubeParseOptions {
 }
 
 /**
+ * Whether selected documents are first tried with the fast path of
+ * yaml-fast.ts (off only in the tests that compare it with the `yaml`
+ * package's path).
+ */
+export const kubeFastPath = { enabled: true };
+
+/**
  * Parse only the documents `parseDocument` asks for, each run of consecutive
  * needed documents as one stream, with positions in the whole file. False
  * (and nothing added) when the file must be parsed as a whole after all.
@@ -149,9 +157,22 @@ function selective(
 ): boolean {
   const ends = [...starts.slice(1), text.length];
   const directive = directiveOffsets(text);
+  /** The start of the run of consecutive documents to parse, and (while every one of them has been) their fast-path parses. */
   let from = -1;
+  let fast: Array<{ start: number; doc: FastDocument }> | undefined;
   const parse = (to: number): boolean => {
     if (from < 0) return true;
+    if (fast) {
+      // The whole run took the fast path (else it is parsed as one stream, as before).
+      for (const { start, doc: { body, comments: own } } of fast) {
+        const doc: DocumentNode = { type: 'document', index: documents.length, body, children: [body], position: index.position(start, body.position.end.offset!) };
+        setKind(doc, body);
+        documents.push(doc);
+        for (const c of own) comments.push(c);
+      }
+      from = -1;
+      return true;
+    }
     const part = from === 0 && to === text.length ? text : text.slice(from, to);
     const base = from;
     const points: Points = base === 0 ? index : { point: (o) => index.point(o + base), position: (s, e) => index.position(s + base, e + base) };
@@ -165,7 +186,15 @@ function selective(
     const end = ends[i]!;
     const header = hasOffsetWithin(directive, start, end) ? undefined : readHeader(text, start, end);
     if (!header || header.kind.endsWith('List') || parseDocument(header)) {
-      if (from < 0) from = start;
+      if (from < 0) {
+        from = start;
+        fast = kubeFastPath.enabled ? [] : undefined;
+      }
+      if (fast) {
+        const doc = header && !header.kind.endsWith('List') ? fastKubeDocument(text, start, end, index) : undefined;
+        if (doc) fast.push({ start, doc });
+        else fast = undefined;
+      }
       continue;
     }
     if (!parse(start)) return restart(documents, comments, problems);
@@ -246,9 +275,19 @@ export function documentStarts(text: string): number[] | undefined {
       started = true;
     }
     pos = eol + 1;
+    if (started && !ended && pos < n) {
+      // Inside a document only a line that starts with `-`, `.` or `%` can
+      // change anything: go to the next one with the native search.
+      MARKER_LINE.lastIndex = eol;
+      if (!MARKER_LINE.test(text)) break;
+      pos = MARKER_LINE.lastIndex - 1;
+    }
   }
   return starts;
 }
+
+/** A line that starts with `-`, `.` or `%` (searched from the line break before it). */
+const MARKER_LINE = /\n[-.%]/g;
 
 /** Whether text[from, to) is blanks, or blanks and a comment. */
 function isTrivia(text: string, from: number, to: number): boolean {
@@ -306,8 +345,7 @@ export function readHeader(text: string, from: number, to: number): KubeDocument
       if (!isTrivia(text, close, eol)) return undefined;
       continue;
     }
-    let indent = s;
-    while (indent < eol && text.charCodeAt(indent) === 32) indent++;
+    const indent = Math.min(spacesEnd(text, s), eol);
     const c = text.charCodeAt(indent);
     const blank = indent === eol || c === 13 || ((c === 9 || c === 13) && isTrivia(text, indent, eol));
     if (open) {
@@ -435,7 +473,12 @@ function readLine(text: string, s: number, at: number, eol: number): { open?: { 
     if (key) return { open: { kind: 'plain', col } };
     // A plain key (its value after `: `), else a plain scalar.
     let j = i;
-    while (j < eol) {
+    for (;;) {
+      // The next `:` or `#` of the line (the characters between change nothing), found natively.
+      NOT_COLON_HASH.lastIndex = j;
+      NOT_COLON_HASH.test(text);
+      j = NOT_COLON_HASH.lastIndex;
+      if (j >= eol) break;
       const d = text.charCodeAt(j);
       if (d === 58 && (j + 1 >= eol || text.charCodeAt(j + 1) === 32 || text.charCodeAt(j + 1) === 13)) break;
       if (d === 35 && text.charCodeAt(j - 1) === 32) return { open: { kind: 'plain', col } };
@@ -451,7 +494,13 @@ function readLine(text: string, s: number, at: number, eol: number): { open?: { 
 
 /** Offset just past the quote that closes a quoted scalar (`quote`: its character code), searching text[from, eol); -1 when it does not close there. */
 function quoteClose(text: string, from: number, eol: number, quote: number): number {
+  // Only quotes (and, double-quoted, backslashes) matter: the native search goes from one to the next.
+  const skip = quote === 39 ? NOT_SINGLE_QUOTE : NOT_DOUBLE_QUOTE_BACKSLASH;
   for (let i = from; i < eol; i++) {
+    skip.lastIndex = i;
+    skip.test(text);
+    i = skip.lastIndex;
+    if (i >= eol) return -1;
     const c = text.charCodeAt(i);
     if (quote === 39) {
       if (c === 39) {
@@ -462,6 +511,22 @@ function quoteClose(text: string, from: number, eol: number, quote: number): num
     else if (c === 34) return i + 1;
   }
   return -1;
+}
+
+/*
+ * Sticky searches that stop at a line break too, so that none goes past the
+ * line it starts on (each line is searched once, whatever the file holds).
+ */
+const SPACES = / */y;
+const NOT_COLON_HASH = /[^:#\n]*/y;
+const NOT_SINGLE_QUOTE = /[^'\n]*/y;
+const NOT_DOUBLE_QUOTE_BACKSLASH = /[^"\\\n]*/y;
+
+/** Offset of the first character from `at` on that is not a space. */
+function spacesEnd(text: string, at: number): number {
+  SPACES.lastIndex = at;
+  SPACES.test(text);
+  return SPACES.lastIndex;
 }
 
 const isKeyStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -1011,14 +1076,7 @@ class Converter {
       children: body ? [body] : [],
       position: this.index.position(start, end),
     };
-    if (body && body.type === 'mapping') {
-      const kind = lastScalar(body, 'kind');
-      const apiVersion = lastScalar(body, 'apiVersion');
-      if (typeof kind === 'string' && typeof apiVersion === 'string') {
-        node.kind = kind;
-        node.apiVersion = apiVersion;
-      }
-    }
+    if (body && body.type === 'mapping') setKind(node, body);
     return node;
   }
 
@@ -1216,6 +1274,16 @@ function jsValue(v: unknown, source: string): ScalarNode['value'] {
   if (v === undefined) return null;
   if (v instanceof Date) return source;
   return source;
+}
+
+/** A document's `kind` and `apiVersion`, where its body has both as strings. */
+function setKind(node: DocumentNode, body: MappingNode): void {
+  const kind = lastScalar(body, 'kind');
+  const apiVersion = lastScalar(body, 'apiVersion');
+  if (typeof kind === 'string' && typeof apiVersion === 'string') {
+    node.kind = kind;
+    node.apiVersion = apiVersion;
+  }
 }
 
 function lastScalar(map: MappingNode, key: string): ScalarNode['value'] | undefined {
