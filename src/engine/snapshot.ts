@@ -213,8 +213,9 @@ export class DirectorySnapshot implements Snapshot {
   get form(): 'directory' | 'sosreport' {
     if (this.kind === undefined) {
       // The root's listing (read for the paths looked up) says it without a stat, unless sos_commands is a link.
-      const entry = this.entriesOf('')?.get('sos_commands');
-      this.kind = entry === 'directory' || (entry === 'symlink' && isDir(path.join(this.root, 'sos_commands'))) || (entry === undefined && !this.entriesOf('') && isDir(path.join(this.root, 'sos_commands'))) ? 'sosreport' : 'directory';
+      const listing = this.entriesOf('');
+      const entry = listing?.get('sos_commands');
+      this.kind = entry === 'directory' || ((entry === 'symlink' || !listing) && isDir(path.join(this.root, 'sos_commands'))) ? 'sosreport' : 'directory';
     }
     return this.kind;
   }
@@ -228,7 +229,7 @@ export class DirectorySnapshot implements Snapshot {
     if (cwd !== this.displayCwd) {
       this.displayCwd = cwd;
       const base = path.relative(cwd, this.root);
-      this.displayBase = path.isAbsolute(cwd) && path.isAbsolute(this.root) && path.resolve(this.root) === this.root && path.sep === '/' && !isUpOnly(base) ? base : undefined;
+      this.displayBase = this.plainRoot && path.isAbsolute(cwd) && !isUpOnly(base) ? base : undefined;
     }
     if (this.displayBase !== undefined && isPlainHostPath(hostPath)) return `${this.displayBase}${hostPath}`;
     const rel = path.relative(cwd, path.join(this.root, hostPath));
